@@ -1,0 +1,88 @@
+"""Dagster assets for one dataset: raw (as delivered) → staging (validated, shared) + quarantine."""
+
+
+import dagster as dg
+import polars as pl
+
+from assets.common.checks import ROW_ACCOUNTING, SHARED_CONTRACT, row_accounting, shared_contract
+from assets.common.dataset import DatasetSpec
+from assets.common.ingest import ingest_raw, stage, tables
+from pipelines.resources import LakeResource
+from warehouse.build import build_warehouse
+
+
+def table_schema(model) -> dg.TableSchema:
+    """Column names, types and descriptions of a pandera model, for the UI's column schema."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(name, str(col.dtype), description=col.description or "")
+        for name, col in model.to_schema().columns.items()
+    ])
+
+
+def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
+    raw_key = dg.AssetKey(["raw", spec.name])
+    staging_key = dg.AssetKey(["staging", spec.name])
+    quarantine_key = dg.AssetKey(["quarantine", spec.name])
+
+    @dg.asset(key=raw_key, group_name=spec.sector, kinds={"parquet"},
+              description=f"{spec.description} As delivered by {spec.agency} (restricted zone).")
+    def raw_asset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+        report = ingest_raw(spec, lake.lake)
+        for r in report.rejected:
+            context.log.warning(f"landing file not ingested: {r.relative_path}: {r.reason}")
+        raw, _, _ = tables(spec, lake.lake)
+        return dg.MaterializeResult(metadata={
+            "deliveries_ingested": len(report.ingested), "deliveries_unchanged": report.unchanged,
+            "duplicate_deliveries": dg.MetadataValue.json(report.duplicates),
+            "rejected_files": dg.MetadataValue.json([f"{r.relative_path}: {r.reason}" for r in report.rejected]),
+            "dagster/row_count": sum(e["rows"] for e in raw.deliveries().values()),
+            "path": dg.MetadataValue.path(str(raw.dir)),
+        })
+
+    @dg.multi_asset(
+        name=f"stage_{spec.name}", group_name=spec.sector, can_subset=False,
+        specs=[
+            dg.AssetSpec(staging_key, deps=[raw_key], kinds={"parquet", "duckdb"}, description=spec.description),
+            dg.AssetSpec(quarantine_key, deps=[raw_key], kinds={"parquet"},
+                         description=f"Rows of {spec.name} that failed their contract, with rule and reason."),
+        ],
+        check_specs=[
+            dg.AssetCheckSpec(ROW_ACCOUNTING, asset=staging_key, blocking=True,
+                              description="rows in = rows published + rows quarantined, per delivery"),
+            dg.AssetCheckSpec(SHARED_CONTRACT, asset=staging_key,
+                              description=f"the published table validates against {spec.shared_model.__name__}"),
+        ],
+    )
+    def staging_assets(context: dg.AssetExecutionContext, lake: LakeResource):
+        report = stage(spec, lake.lake, lake.pseudonymiser())
+        build_warehouse(lake.lake)
+        _, staging, quarantine = tables(spec, lake.lake)
+        run = pl.DataFrame([{"delivery": k, **v} for k, v in report.staged.items()],
+                           schema={"delivery": pl.String, "rows_in": pl.Int64, "rows_published": pl.Int64,
+                                   "rows_quarantined": pl.Int64})
+        ledger = staging.deliveries().values()
+        yield dg.MaterializeResult(asset_key=staging_key, metadata={
+            "deliveries_staged": run.height, "deliveries_unchanged": report.unchanged,
+            "rows_in": int(run["rows_in"].sum()), "rows_published": int(run["rows_published"].sum()),
+            "rows_quarantined": int(run["rows_quarantined"].sum()),
+            "accounting": dg.MetadataValue.md(_markdown(run)),
+            "dagster/row_count": sum(e["rows"] for e in ledger if e["files"]),
+            "dagster/column_schema": table_schema(spec.shared_model),
+            "warehouse_table": f"staging.{spec.name}", "path": dg.MetadataValue.path(str(staging.dir)),
+        })
+        yield dg.MaterializeResult(asset_key=quarantine_key, metadata={
+            "dagster/row_count": sum(e["rows"] for e in quarantine.deliveries().values() if e["files"]),
+            "warehouse_table": f"quarantine.{spec.name}", "path": dg.MetadataValue.path(str(quarantine.dir)),
+        })
+        yield row_accounting(spec, lake.lake)
+        yield shared_contract(spec, lake.lake)
+
+    return [raw_asset, staging_assets]
+
+
+def _markdown(frame: pl.DataFrame) -> str:
+    if frame.is_empty():
+        return "no new or changed deliveries"
+    lines = ["| delivery | in | published | quarantined |", "|---|---:|---:|---:|"]
+    lines += [f"| {d} | {i} | {p} | {q} |" for d, i, p, q in frame.iter_rows()]
+    return "\n".join(lines)

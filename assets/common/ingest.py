@@ -1,0 +1,147 @@
+"""The two steps every dataset goes through: landing → raw, and raw → staging + quarantine.
+
+Both are incremental and idempotent. A delivery is identified by `<delivery date>/<file name>`;
+raw skips a file whose checksum it already holds, and records a file identical to another delivery
+as a duplicate instead of ingesting it twice. Staging re-processes a delivery only when its raw
+checksum or the contract changed, and replaces that delivery's rows atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from assets.common import landing
+from assets.common.dataset import DatasetSpec
+from assets.common.pseudonyms import Pseudonymiser
+from assets.common.validation import QUARANTINE_SCHEMA, normalise_text, validate
+from schemas import geography
+from schemas.rules import RULE_REASONS
+from warehouse.lake import Lake
+from warehouse.tables import LakeTable
+
+_PERIOD = "period"
+
+
+def tables(spec: DatasetSpec, lake: Lake) -> tuple[LakeTable, LakeTable, LakeTable]:
+    """(raw, staging, quarantine) tables of a dataset; raw holds personal data and is restricted."""
+    return (LakeTable(lake, "raw", spec.name, restricted=bool(spec.personal)),
+            LakeTable(lake, "staging", spec.name), LakeTable(lake, "quarantine", spec.name))
+
+
+@dataclass
+class RawReport:
+    ingested: list[str] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)
+    rejected: list[landing.Rejected] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
+    """Copy new or changed deliveries from the landing zone into the raw layer, as text."""
+    raw, _, _ = tables(spec, lake)
+    report = RawReport()
+    deliveries, report.rejected = landing.discover(lake.landing, spec.agency, spec.name)
+    known = raw.deliveries()
+    by_checksum = {e["source_sha256"]: k for k, e in known.items() if not e.get("duplicate_of")}
+    for delivery in deliveries:
+        checksum = landing.sha256(delivery.path)
+        if known.get(delivery.id, {}).get("source_sha256") == checksum:
+            report.unchanged += 1
+            continue
+        twin = by_checksum.get(checksum)
+        facts = {"source_file": delivery.relative_path, "source_sha256": checksum,
+                 "delivery_date": delivery.delivery_date.isoformat()}
+        if twin and twin != delivery.id:
+            raw.record(delivery.id, duplicate_of=twin, **facts)
+            report.duplicates[delivery.id] = twin
+            continue
+        rel, path = raw.new_file(delivery.path.stem, f"delivery_date={delivery.delivery_date}")
+        rows, encoding = landing.write_as_text_parquet(delivery, path, workdir=raw.dir)
+        raw.commit(delivery.id, [rel], rows, encoding=encoding, **facts)
+        by_checksum[checksum] = delivery.id
+        report.ingested.append(delivery.id)
+    return report
+
+
+@dataclass
+class StageReport:
+    staged: dict[str, dict] = field(default_factory=dict)  # delivery → row accounting
+    unchanged: int = 0
+
+
+def to_2025_wards(valid: pl.DataFrame) -> pl.DataFrame:
+    """Put every row on the 2025 geography; old district + ward go to the crosswalk's default successor."""
+    successors = geography.ward_crosswalk().filter(pl.col("is_default")).select(
+        pl.col("district_code"), pl.col("ward_code_before").alias("ward_code"), "ward_code_2025")
+    return (valid.join(successors, on=["district_code", "ward_code"], how="left", nulls_equal=False)
+            .with_columns(pl.coalesce("ward_code_2025", "ward_code").alias("ward_code_new"))
+            .rename({"district_code": "source_district_code", "ward_code": "source_ward_code"})
+            .rename({"ward_code_new": "ward_code"}).drop("ward_code_2025"))
+
+
+def _cross_delivery_duplicates(spec: DatasetSpec, shared: pl.DataFrame, staging: LakeTable,
+                               delivery_id: str) -> pl.DataFrame:
+    """Rows whose natural key another delivery already published (their `_row_number`s)."""
+    existing = staging.scan(exclude_delivery=delivery_id) if spec.natural_key else None
+    if existing is None or shared.is_empty():
+        return shared.clear().select("_row_number", *spec.natural_key)
+    keys = existing.select(*spec.natural_key).unique().collect()
+    return shared.join(keys, on=list(spec.natural_key), how="semi").select("_row_number", *spec.natural_key)
+
+
+def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: dict,
+                   pseudonymiser: Pseudonymiser) -> dict:
+    """Validate one raw delivery, publish its valid rows and its quarantine rows; return the accounting."""
+    raw, staging, quarantine = tables(spec, lake)
+    text = normalise_text(pl.read_parquet(raw.files(only_delivery=delivery_id)), spec.rename)
+    if spec.prepare:
+        text = spec.prepare(text)
+    outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=raw_entry["source_file"],
+                       delivery_date=pl.Series([raw_entry["delivery_date"]]).str.to_date().item(),
+                       event_date=spec.event_date, personal=spec.personal)
+    valid = to_2025_wards(outcome.valid) if spec.ward_keyed else outcome.valid
+    shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))
+
+    rejected = pl.DataFrame()
+    if spec.natural_key:
+        dups = _cross_delivery_duplicates(spec, shared, staging, delivery_id)
+        shared = shared.join(dups.select("_row_number"), on="_row_number", how="anti")
+        rejected = dups.select(
+            pl.lit(delivery_id).alias("delivery"), pl.lit(raw_entry["source_file"]).alias("source_file"),
+            pl.col("_row_number").alias("row_number"), pl.lit(",".join(spec.natural_key)).alias("column"),
+            pl.lit("unique_across_deliveries").alias("rule"),
+            pl.lit(None, pl.String).alias("offending_value"),
+            pl.lit(RULE_REASONS["unique_across_deliveries"]).alias("reason"))
+    quarantined = pl.concat([outcome.quarantine, rejected], how="diagonal_relaxed").cast(QUARANTINE_SCHEMA)
+    shared = shared.drop("_row_number", strict=False).select(list(spec.shared_model.to_schema().columns))
+    published = shared.select(spec.published_rows).item() if shared.height else 0
+    accounting = {"rows_in": outcome.rows_in, "rows_published": int(published),
+                  "rows_quarantined": quarantined["row_number"].n_unique()}
+
+    if spec.period:
+        shared = shared.with_columns(pl.col(spec.period).dt.strftime("%Y-%m").alias(_PERIOD))
+    # Quarantine first: if the run dies between the two commits, staging still names the previous
+    # version and the delivery is re-staged on the next run (its checksum no longer matches).
+    quarantine.publish(delivery_id, quarantined)
+    staging.publish(delivery_id, shared, partition_by=_PERIOD if spec.period else None, supersede=spec.snapshot,
+                    source_file=raw_entry["source_file"], source_sha256=raw_entry["source_sha256"],
+                    contract=spec.contract_version, **accounting)
+    return accounting
+
+
+def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser) -> StageReport:
+    """Stage every raw delivery that is new, changed, or was staged under an older contract."""
+    raw, staging, _ = tables(spec, lake)
+    staged, report = staging.deliveries(), StageReport()
+    for delivery_id, entry in sorted(raw.deliveries().items()):
+        if entry.get("duplicate_of"):
+            continue
+        previous = staged.get(delivery_id, {})
+        if (previous.get("source_sha256") == entry["source_sha256"]
+                and previous.get("contract") == spec.contract_version):
+            report.unchanged += 1
+            continue
+        report.staged[delivery_id] = stage_delivery(spec, lake, delivery_id, entry, pseudonymiser)
+    return report

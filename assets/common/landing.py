@@ -1,0 +1,136 @@
+"""The landing zone: find deliveries and read them as delivered, every value a string.
+
+Contract for agencies: put a file at `landing/<agency>/<dataset>/<YYYY-MM-DD>/<name>.<csv|json|ndjson|xlsx>`,
+the folder date being the delivery date. CSV has a header row with the contract's column names, comma
+separated, UTF-8 (with or without BOM) or the legacy Windows-1258 code page. Values are read as text
+so that leading zeros survive; typing happens in validation, where a bad value becomes a quarantine row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+FORMATS = (".csv", ".json", ".ndjson", ".jsonl", ".xlsx")
+ROW_NUMBER = "_row_number"
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One file delivered by an agency."""
+
+    dataset: str
+    delivery_date: dt.date
+    path: Path
+    relative_path: str  # relative to the landing root: the file's name in quarantine rows and the ledger
+
+    @property
+    def id(self) -> str:
+        return f"{self.delivery_date.isoformat()}/{self.path.name}"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A file in the landing zone that breaks the naming contract: reported, never silently skipped."""
+
+    relative_path: str
+    reason: str
+
+
+def discover(landing: Path, agency: str, dataset: str) -> tuple[list[Delivery], list[Rejected]]:
+    base = landing / agency / dataset
+    found, rejected = [], []
+    if not base.exists():
+        return found, rejected
+    for path in sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        rel = path.relative_to(landing).as_posix()
+        if path.parent.parent != base:
+            rejected.append(Rejected(rel, "expected <agency>/<dataset>/<YYYY-MM-DD>/<file>"))
+            continue
+        try:
+            date = dt.date.fromisoformat(path.parent.name)
+        except ValueError:
+            rejected.append(Rejected(rel, f"folder {path.parent.name!r} is not a delivery date YYYY-MM-DD"))
+            continue
+        if path.suffix.lower() not in FORMATS:
+            rejected.append(Rejected(rel, f"unsupported file type {path.suffix!r}; expected one of {FORMATS}"))
+            continue
+        found.append(Delivery(dataset, date, path, rel))
+    return found, rejected
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8', 'utf-8-sig' or 'cp1258' (Vietnamese Windows code page), read in chunks."""
+    with path.open("rb") as f:
+        head = f.read(3)
+        if head == codecs.BOM_UTF8:
+            return "utf-8-sig"
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := f.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1258"
+    return "utf-8"
+
+
+def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
+    """Stream a non-UTF-8 file into a UTF-8 copy that polars can scan."""
+    out = workdir / (path.stem + ".utf8" + path.suffix)
+    with path.open("r", encoding=encoding, newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(_CHUNK):
+            dst.write(chunk)
+    return out
+
+
+def _read_json(path: Path) -> pl.DataFrame:
+    if path.suffix.lower() in (".ndjson", ".jsonl"):
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    else:
+        records = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(records, dict):
+            records = [records]
+    # Each value is kept as its JSON text (nested objects too), so nothing is reinterpreted here.
+    columns: dict[str, list] = {}
+    for i, rec in enumerate(records):
+        for key in rec:
+            columns.setdefault(key, [None] * len(records))
+        for key, value in rec.items():
+            columns[key][i] = value if isinstance(value, str) or value is None else json.dumps(value, ensure_ascii=False)
+    return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()}, height=len(records))
+
+
+def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = None) -> tuple[int, str]:
+    """Write the delivery as a Parquet file of strings plus `_row_number`; return (rows, encoding)."""
+    suffix = delivery.path.suffix.lower()
+    encoding = "utf-8"
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        if suffix == ".csv":
+            encoding = detect_encoding(delivery.path)
+            source = delivery.path if encoding == "utf-8" else _transcode(delivery.path, encoding, Path(tmp))
+            frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
+                                truncate_ragged_lines=False)
+            frame.sink_parquet(out, compression="zstd")  # streams: a large delivery never sits in memory
+        else:
+            df = _read_json(delivery.path) if suffix != ".xlsx" else pl.read_excel(delivery.path, infer_schema_length=0)
+            df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, compression="zstd")
+    rows = pl.scan_parquet(out).select(pl.len()).collect().item()
+    return rows, encoding

@@ -1,0 +1,177 @@
+"""Run a pandera contract over one delivery and split it into valid rows and quarantine rows.
+
+The pandera model is the contract; this module only runs it. Values arrive as text: they are trimmed,
+put in Unicode NFC, typed by the model's dtypes (a value that cannot be typed is a quarantine row of
+rule `type`), then validated with pandera's polars backend on a *collected* DataFrame with
+`lazy=True`, so every failing row of every check is reported (on a LazyFrame pandera checks only
+the schema). Uniqueness declared in the model keeps the first row of a key and quarantines the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaErrors
+
+from assets.common.landing import ROW_NUMBER
+from schemas.rules import RULE_REASONS, describe, involved_columns
+
+QUARANTINE_SCHEMA = {
+    "delivery": pl.String, "source_file": pl.String, "row_number": pl.Int64, "column": pl.String,
+    "rule": pl.String, "offending_value": pl.String, "reason": pl.String,
+}
+TRUE_WORDS, FALSE_WORDS = ["true", "1", "yes", "có"], ["false", "0", "no", "không"]
+_POS = "_pos"
+
+
+@dataclass
+class Outcome:
+    valid: pl.DataFrame       # typed rows that passed, contract columns plus `_row_number`
+    quarantine: pl.DataFrame  # one row per (row, column, rule) that failed; QUARANTINE_SCHEMA
+    rows_in: int
+
+    @property
+    def rows_quarantined(self) -> int:
+        return self.quarantine["row_number"].n_unique()
+
+
+def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
+    """Trim, NFC-normalise and null-out empty strings; tidy header names the same way."""
+    df = df.rename({c: rename.get(c.strip(), c.strip()) for c in df.columns if c != ROW_NUMBER})
+    text = [c for c, t in df.schema.items() if t == pl.String]
+    return df.with_columns(
+        pl.col(c).str.strip_chars().str.normalize("NFC").replace("", None) for c in text
+    ).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+
+
+def _parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.String:
+        return text
+    if dtype == pl.Date:
+        return pl.coalesce(text.str.to_date("%Y-%m-%d", strict=False), text.str.to_date("%d/%m/%Y", strict=False))
+    if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime:
+        # Timestamps are stored as naive Hanoi local time (UTC+7 all year); an explicit offset is honoured.
+        with_offset = (text.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_unit="us")
+                       .dt.convert_time_zone("Asia/Ho_Chi_Minh").dt.replace_time_zone(None))
+        return pl.coalesce(with_offset, *(text.str.to_datetime(f, strict=False, time_unit="us") for f in
+                                          ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")))
+    if dtype == pl.Boolean:
+        lower = text.str.to_lowercase()
+        return pl.when(lower.is_in(TRUE_WORDS)).then(True).when(lower.is_in(FALSE_WORDS)).then(False)
+    return text.cast(dtype, strict=False)
+
+
+def _failures(pos: pl.Expr, column: str, rule: str, reason: str) -> list[pl.Expr]:
+    return [pos.alias(_POS), pl.lit(column).alias("column"), pl.lit(rule).alias("rule"),
+            pl.lit(reason).alias("reason")]
+
+
+def _unique_keys(schema: pa.DataFrameSchema) -> list[list[str]]:
+    keys = [[name] for name, col in schema.columns.items() if col.unique]
+    if schema.unique:
+        keys.append(list(schema.unique))
+    return keys
+
+
+def _duplicates(typed: pl.DataFrame, keys: list[list[str]]) -> list[pl.DataFrame]:
+    found = []
+    for key in keys:
+        rule = "field_uniqueness" if len(key) == 1 else "multiple_fields_uniqueness"
+        dup = (typed.with_row_index(_POS)
+               .with_columns(pl.col(ROW_NUMBER).first().over(key).alias("_first"))
+               .filter(pl.all_horizontal(pl.col(key).is_not_null()) & ~pl.struct(key).is_first_distinct()))
+        found.append(dup.select(
+            pl.col(_POS).cast(pl.Int64), pl.lit(",".join(key)).alias("column"), pl.lit(rule).alias("rule"),
+            pl.format("duplicate key: same {} as row {} of this delivery",
+                      pl.lit(", ".join(key)), pl.col("_first")).alias("reason")))
+    return found
+
+
+def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id: str, source_file: str,
+             delivery_date: dt.date, event_date: str | None, personal: tuple[str, ...] = ()) -> Outcome:
+    """Validate one delivery (a frame of normalised text plus `_row_number`) against its contract."""
+    schema = model.to_schema()
+    problems: list[pl.DataFrame] = []
+    all_rows = pl.int_range(0, pl.len(), dtype=pl.Int64)
+
+    for name, col in schema.columns.items():
+        if name not in text.columns:
+            text = text.with_columns(pl.lit(None, pl.String).alias(name))
+            if not col.nullable:
+                problems.append(text.select(_failures(all_rows, name, "missing_column",
+                                                      f"{name}: {RULE_REASONS['missing_column']}")))
+    typed = text.with_columns(_parse(pl.col(n), c.dtype.type).alias(n) for n, c in schema.columns.items())
+    for name, col in schema.columns.items():
+        bad = (text[name].is_not_null() & typed[name].is_null()).arg_true().cast(pl.Int64)
+        if len(bad):
+            problems.append(pl.DataFrame({_POS: bad}).with_columns(
+                _failures(pl.col(_POS), name, "type", f"{name}: {RULE_REASONS['type']} {col.dtype}")))
+    typed = typed.with_columns(
+        pl.lit(delivery_date).alias("_delivery_date"),
+        (pl.col(event_date).cast(pl.Date) if event_date else pl.lit(delivery_date)).alias("_event_date"),
+    )
+
+    try:
+        model.validate(typed, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases.filter(~pl.col("check").is_in(["field_uniqueness", "multiple_fields_uniqueness"]))
+        if cases["index"].null_count():
+            raise ValueError(f"{model.__name__}: schema-level failure, not row-level: "
+                             f"{cases.filter(pl.col('index').is_null()).rows()}") from err
+        described = [describe(c) for c in cases["check"]]
+        problems.append(pl.DataFrame({
+            _POS: cases["index"].cast(pl.Int64),
+            "column": [None if ctx == "DataFrameSchema" else c for ctx, c in zip(cases["schema_context"], cases["column"])],
+            "rule": [r for r, _ in described],
+            "reason": [reason if ctx == "DataFrameSchema" else f"{c}: {reason}"
+                       for (_, reason), ctx, c in zip(described, cases["schema_context"], cases["column"])],
+        }, schema={_POS: pl.Int64, "column": pl.String, "rule": pl.String, "reason": pl.String}))
+    problems.extend(_duplicates(typed, _unique_keys(schema)))
+
+    failures = _first_cause_per_cell(problems)
+    quarantine = _offending_values(failures, text, typed, model, personal).with_columns(
+        pl.lit(delivery_id).alias("delivery"), pl.lit(source_file).alias("source_file"))
+    bad_rows = failures[_POS].unique()
+    valid = (typed.with_row_index(_POS).filter(~pl.col(_POS).cast(pl.Int64).is_in(bad_rows.implode()))
+             .select(*schema.columns, ROW_NUMBER))
+    return Outcome(valid=valid, quarantine=quarantine.select(QUARANTINE_SCHEMA.keys()), rows_in=text.height)
+
+
+def _first_cause_per_cell(problems: list[pl.DataFrame]) -> pl.DataFrame:
+    """A value that is missing or untyped is reported once, not again by every check it then fails."""
+    empty = pl.DataFrame(schema={_POS: pl.Int64, "column": pl.String, "rule": pl.String, "reason": pl.String})
+    frame = pl.concat([empty, *problems], how="vertical_relaxed")
+    root = frame.filter(pl.col("rule").is_in(["missing_column", "type"])).select(_POS, "column")
+    derived = frame.filter(~pl.col("rule").is_in(["missing_column", "type"])).join(
+        root, on=[_POS, "column"], how="anti", nulls_equal=False)
+    return pl.concat([frame.filter(pl.col("rule").is_in(["missing_column", "type"])), derived]).unique(
+        [_POS, "column", "rule"], keep="first", maintain_order=True).sort(_POS, "column", nulls_last=True)
+
+
+def _redact(value: pl.Expr) -> pl.Expr:
+    return pl.when(value.is_null()).then(None).otherwise(
+        pl.format("<personal data: {} characters>", value.str.len_chars()))
+
+
+def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.DataFrame,
+                      model: type[pa.DataFrameModel], personal: tuple[str, ...]) -> pl.DataFrame:
+    """The delivered value behind each failure (personal values redacted; row rules show their columns)."""
+    involves = involved_columns(model)
+    shown = text.with_columns(typed.select("_delivery_date", "_event_date").cast(pl.String)).with_columns(
+        _redact(pl.col(c)).alias(c) for c in personal if c in text.columns)
+    pieces = []
+    for (column, rule), group in failures.group_by(["column", "rule"], maintain_order=True):
+        if column is not None and "," not in column:
+            cols = [column]
+        else:
+            cols = column.split(",") if column else list(involves.get(rule, ()))
+        values = shown.select(pl.concat_str([pl.format(f"{c}={{}}", pl.col(c).fill_null("∅")) for c in cols],
+                                            separator="; ") if cols else pl.lit(None, pl.String))
+        value = values.to_series().gather(group[_POS]) if len(cols) != 1 else shown[cols[0]].gather(group[_POS])
+        pieces.append(group.with_columns(value.alias("offending_value")))
+    base = pl.DataFrame(schema={**failures.schema, "offending_value": pl.String})
+    result = pl.concat([base, *pieces], how="vertical_relaxed")
+    return result.with_columns(text[ROW_NUMBER].gather(result[_POS]).alias("row_number"))

@@ -1,0 +1,83 @@
+"""`urbanlake`: generate sample deliveries, run the lake job, open the UI — all offline, from the project."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def prepare_environment() -> None:
+    """Defaults for the embedded deployment: data under ./data, Dagster's SQLite instance under ./.dagster_home."""
+    os.environ.setdefault("URBANLAKE_HOME", str(Path("data").resolve()))
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve())))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(PROJECT / "dagster.yaml", home / "dagster.yaml")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    if not os.environ.get("URBANLAKE_PSEUDONYM_KEY"):
+        key_file = Path(os.environ["URBANLAKE_HOME"]) / "secrets" / "pseudonym.key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+            print(f"note: URBANLAKE_PSEUDONYM_KEY is not set; generated a local key in {key_file}. "
+                  "Set the variable from your secret store in production.", file=sys.stderr)
+        os.environ["URBANLAKE_PSEUDONYM_KEY"] = key_file.read_text().strip()
+
+
+def _generate(args: argparse.Namespace) -> None:
+    from sample_deliveries.generate import generate
+    from warehouse.lake import Lake
+
+    landing = Lake.from_env().landing
+    files = generate(landing, seed=args.seed, scale=args.scale, start=args.start, days=args.days)
+    print(f"generated {len(files)} delivery files into {landing}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.summary import print_summary
+    from warehouse.lake import Lake
+
+    if args.generate:
+        _generate(args)
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("lake_job").execute_in_process(instance=instance, raise_on_error=False)
+    print_summary(Lake.from_env(), result)
+    return 0 if result.success else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="urbanlake", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("run", "run the lake job (optionally generating sample deliveries first)"),
+                           ("generate", "write sample agency deliveries into the landing zone")):
+        cmd = commands.add_parser(name, help=helptext)
+        if name == "run":
+            cmd.add_argument("--generate", action="store_true", help="generate sample deliveries first")
+        cmd.add_argument("--seed", type=int, default=20250701)
+        cmd.add_argument("--scale", type=float, default=0.02, help="1.0 is a Hanoi-scale day")
+        cmd.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2025, 6, 24))
+        cmd.add_argument("--days", type=int, default=14)
+    commands.add_parser("ui", help="start the Dagster UI on this project (dagster dev)")
+    args = parser.parse_args(argv)
+    prepare_environment()
+    if args.command == "generate":
+        _generate(args)
+        return 0
+    if args.command == "ui":
+        os.execvp("dagster", ["dagster", "dev", "-m", "pipelines.definitions"])
+    return _run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""The Dagster code location: every asset, check, job, schedule and sensor of urbanlake."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.common.factory import dataset_assets
+from assets.reference import REFERENCE_ASSETS
+from assets.registry import DATASETS
+from pipelines.jobs import lake_job
+from pipelines.resources import lake_resource_from_env
+from pipelines.schedules import daily_schedule
+from pipelines.sensors import landing_sensor
+
+defs = dg.Definitions(
+    assets=[*REFERENCE_ASSETS, *(a for spec in DATASETS for a in dataset_assets(spec))],
+    jobs=[lake_job],
+    schedules=[daily_schedule],
+    sensors=[landing_sensor],
+    resources={"lake": lake_resource_from_env()},
+)

@@ -1,0 +1,37 @@
+"""A sensor on the landing zone: a new or changed delivery file starts a run for its dataset."""
+
+
+import hashlib
+import json
+
+import dagster as dg
+
+from assets.registry import DATASETS
+from pipelines.jobs import lake_job
+from pipelines.resources import LakeResource
+
+
+def landing_state(lake: LakeResource) -> dict[str, dict[str, str]]:
+    """dataset → {relative path: "size:mtime"} of every file in its landing folder."""
+    state = {}
+    for spec in DATASETS:
+        base = lake.lake.landing / spec.agency / spec.name
+        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
+        state[spec.name] = {p.relative_to(base).as_posix(): f"{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                            for p in files}
+    return state
+
+
+@dg.sensor(job=lake_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Starts a run for the datasets whose landing folder gained or changed files.")
+def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource):
+    previous = json.loads(context.cursor) if context.cursor else {}
+    current = landing_state(lake)
+    changed = [name for name, files in current.items()
+               if any(previous.get(name, {}).get(f) != stamp for f, stamp in files.items())]
+    context.update_cursor(json.dumps(current))
+    if not changed:
+        return dg.SkipReason("no new or changed delivery in the landing zone")
+    selection = [dg.AssetKey([layer, name]) for name in changed for layer in ("raw", "staging", "quarantine")]
+    run_key = hashlib.sha256(json.dumps({n: current[n] for n in changed}, sort_keys=True).encode()).hexdigest()
+    return dg.RunRequest(run_key=run_key, asset_selection=selection, tags={"changed_datasets": ",".join(changed)})

@@ -1,0 +1,59 @@
+"""Contract of air-quality observations, after FIWARE's AirQualityObserved (concentrations in µg/m³)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.rules import SharedWardKeyed, WardKeyed, not_after_delivery, rule
+
+
+def _concentration(maximum: float):
+    return pa.Field(nullable=True, in_range={"min_value": 0, "max_value": maximum})
+
+
+class AirQualityObservation(WardKeyed):
+    """One hourly observation of a monitoring station; the lake computes VN_AQI itself."""
+
+    station_id: str = pa.Field(str_matches=r"^HN-AQ-\d{3}$")
+    date_observed: dt.datetime
+    pm25: float = _concentration(1_000)
+    pm10: float = _concentration(1_500)
+    no2: float = _concentration(4_000)
+    so2: float = _concentration(3_000)
+    co: float = _concentration(200_000)
+    o3: float = _concentration(1_500)
+    temperature: float = pa.Field(nullable=True, in_range={"min_value": -5, "max_value": 50})
+    relative_humidity: float = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 1})
+
+    class Config:
+        unique = ["station_id", "date_observed"]
+
+    @rule("date_in_future", "a date is later than the day the file was delivered",
+          involves=("date_observed", "_delivery_date"))
+    def not_in_future(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(not_after_delivery("date_observed"))
+
+
+def _shared_concentration(pollutant: str):
+    return pa.Field(nullable=True, ge=0, description=f"{pollutant} concentration, µg/m³, 1-hour value")
+
+
+class SharedAirQualityObservation(SharedWardKeyed):
+    """An hourly air-quality observation on the 2025 geography."""
+
+    station_id: str = pa.Field(description="monitoring station id (refDevice)")
+    date_observed: dt.datetime = pa.Field(description="start of the observed hour, Hanoi local time")
+    pm25: float = _shared_concentration("PM2.5")
+    pm10: float = _shared_concentration("PM10")
+    no2: float = _shared_concentration("NO₂")
+    so2: float = _shared_concentration("SO₂")
+    co: float = _shared_concentration("CO")
+    o3: float = _shared_concentration("O₃")
+    temperature: float = pa.Field(nullable=True, description="air temperature, °C")
+    relative_humidity: float = pa.Field(nullable=True, ge=0, le=1, description="relative humidity, 0-1")
+
+    class Config:
+        unique = ["station_id", "date_observed"]

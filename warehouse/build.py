@@ -1,0 +1,85 @@
+"""Build the analysts' DuckDB warehouse: one schema per layer, a view per published table.
+
+Analysts keep `warehouse.duckdb` open read-only for hours, and DuckDB allows either many readers or
+one writer on a file, never both. So a run never opens that file for writing: it builds a new file
+beside it (views over the manifest-named Parquet files, plus the delivery ledger) and swaps it in
+with `os.replace`. A reader already connected keeps the version it opened (the old inode and the
+Parquet files it names survive the GC grace period); a new connection sees the new version. Each
+view names an exact file list, so a reader sees a whole version of every table, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import duckdb
+import polars as pl
+from filelock import FileLock
+
+from warehouse.lake import LAYERS, Lake
+
+
+def _sql_list(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def _view_sql(schema: str, name: str, files: list[str], hive: bool) -> str:
+    return (f'CREATE OR REPLACE VIEW "{schema}"."{name}" AS SELECT * FROM read_parquet('
+            f"{_sql_list(files)}, union_by_name = true, hive_partitioning = {str(hive).lower()})")
+
+
+def delivery_ledger(lake: Lake) -> pl.DataFrame:
+    """Every delivery the lake has seen, with its row accounting: the `raw.deliveries` table."""
+    rows = []
+    for path in lake.manifests():
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        layer, table = manifest["table"].split(".", 1)
+        if layer != "staging":
+            continue
+        for delivery, e in manifest["deliveries"].items():
+            if "rows_in" in e:
+                rows.append({"dataset": table, "delivery": delivery, "source_file": e.get("source_file"),
+                             "source_sha256": e.get("source_sha256"), "rows_in": e["rows_in"],
+                             "rows_published": e["rows_published"], "rows_quarantined": e["rows_quarantined"],
+                             "published_at": e.get("published_at")})
+    schema = {"dataset": pl.String, "delivery": pl.String, "source_file": pl.String, "source_sha256": pl.String,
+              "rows_in": pl.Int64, "rows_published": pl.Int64, "rows_quarantined": pl.Int64,
+              "published_at": pl.String}
+    return pl.DataFrame(rows, schema=schema).sort("dataset", "delivery")
+
+
+def build_warehouse(lake: Lake, extra_tables: dict[str, pl.DataFrame] | None = None) -> list[str]:
+    """Rebuild the warehouse file from the manifests and swap it in atomically; return the views made."""
+    lake.root.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lake.root / ".warehouse.lock")):
+        tmp = lake.warehouse.with_name(f".{lake.warehouse.name}.{uuid.uuid4().hex}.tmp")
+        made = []
+        con = duckdb.connect(str(tmp))
+        try:
+            for layer in LAYERS:
+                con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
+            for path in lake.manifests():
+                manifest = json.loads(path.read_text(encoding="utf-8"))
+                if manifest.get("restricted"):
+                    continue  # personal data as delivered never enters the shared warehouse
+                files = [str(path.parent / f) for e in manifest["deliveries"].values() for f in e["files"]]
+                if not files:
+                    continue
+                schema, name = manifest["table"].split(".", 1)
+                hive = any("=" in f.split("/")[0] for e in manifest["deliveries"].values() for f in e["files"])
+                con.execute(_view_sql(schema, name, files, hive))
+                made.append(manifest["table"])
+            tables = {"raw.deliveries": delivery_ledger(lake), **(extra_tables or {})}
+            for qualified, df in tables.items():
+                schema, name = qualified.split(".", 1)
+                con.register("_frame", df.to_arrow())
+                con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{name}" AS SELECT * FROM _frame')
+                con.unregister("_frame")
+                made.append(qualified)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, lake.warehouse)
+        return made

@@ -1,0 +1,138 @@
+"""Parquet tables whose current version is named by a manifest, so that publishing is atomic.
+
+Data files are immutable and never overwritten: each write gets a new name. A table's current content
+is the list of files in `_manifest.json`, grouped by delivery; swapping the manifest (write to a
+temporary file, then `os.replace`) is the commit. A crash before the swap leaves the previous
+version in place, and files no manifest names any more are removed only after a grace period, so a
+reader still on the previous version keeps working.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import polars as pl
+from filelock import FileLock
+
+from warehouse.lake import Lake
+
+GC_GRACE_SECONDS = float(os.environ.get("URBANLAKE_GC_GRACE_SECONDS", 15 * 60))
+FULL_TABLE = "*"  # delivery key of tables rebuilt whole (reference data, marts)
+
+
+def write_parquet_atomic(df: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    df.write_parquet(tmp, compression="zstd", statistics=True)
+    os.replace(tmp, path)
+
+
+def write_json_atomic(obj: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class LakeTable:
+    """One table of the lake (`layer.name`), stored as immutable Parquet files named by its manifest."""
+
+    def __init__(self, lake: Lake, layer: str, name: str, *, restricted: bool = False):
+        """`restricted` tables hold personal data as delivered and are kept out of the shared warehouse."""
+        self.lake, self.layer, self.name, self.restricted = lake, layer, name, restricted
+        self.dir = lake.table_dir(layer, name)
+        self.manifest_path = self.dir / "_manifest.json"
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.layer}.{self.name}"
+
+    def manifest(self) -> dict:
+        if not self.manifest_path.exists():
+            return {"table": self.qualified_name, "deliveries": {}, "columns": []}
+        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+
+    def deliveries(self) -> dict[str, dict]:
+        return self.manifest()["deliveries"]
+
+    def files(self, exclude_delivery: str | None = None, only_delivery: str | None = None) -> list[Path]:
+        return [self.dir / f for key, entry in sorted(self.deliveries().items())
+                if key != exclude_delivery and only_delivery in (None, key) for f in entry["files"]]
+
+    def scan(self, exclude_delivery: str | None = None) -> pl.LazyFrame | None:
+        files = self.files(exclude_delivery)
+        if not files:
+            return None
+        return pl.scan_parquet(files, hive_partitioning=True, missing_columns="insert")
+
+    @contextmanager
+    def _locked(self):
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.dir / ".lock")):
+            yield
+
+    def new_file(self, stem: str, partition: str | None = None) -> tuple[str, Path]:
+        """A fresh (relative name, path) for a data file that `commit` will later make current."""
+        rel = f"{partition + '/' if partition else ''}{_safe(stem)}-{uuid.uuid4().hex[:8]}.parquet"
+        (self.dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        return rel, self.dir / rel
+
+    def commit(self, delivery: str, files: list[str], rows: int, *, columns: dict | None = None,
+               supersede: bool = False, **facts) -> dict:
+        """Make `files` the current content of `delivery` (the atomic step); with `supersede`, the only content."""
+        with self._locked():
+            manifest = self.manifest()
+            now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+            entry = {"files": files, "rows": rows, "published_at": now, **facts}
+            if supersede:
+                for key, old in manifest["deliveries"].items():
+                    if key != delivery and old["files"]:
+                        old.update(files=[], superseded_by=delivery)
+            manifest["deliveries"][delivery] = entry
+            if columns is not None:
+                manifest["columns"] = [{"name": n, "type": str(t)} for n, t in columns.items()]
+            manifest.update(updated_at=now, restricted=self.restricted)
+            write_json_atomic(manifest, self.manifest_path)
+            self._collect_garbage(manifest)
+        return entry
+
+    def publish(self, delivery: str, df: pl.DataFrame, *, partition_by: str | None = None,
+                stem: str | None = None, supersede: bool = False, **facts) -> dict:
+        """Replace what `delivery` contributed to this table with `df`, atomically; return the entry."""
+        files = []
+        parts = (df.partition_by(partition_by, as_dict=True, maintain_order=True).items()
+                 if partition_by and not df.is_empty() else [((None,), df)])
+        for (value,), part in parts:
+            rel, path = self.new_file(stem or delivery, f"{partition_by}={value}" if value is not None else None)
+            write_parquet_atomic(part.drop(partition_by) if partition_by else part, path)
+            files.append(rel)
+        columns = dict(df.schema)
+        if partition_by:
+            columns[partition_by] = pl.String  # a directory level, read back as a column
+        return self.commit(delivery, files, df.height, columns=columns, supersede=supersede, **facts)
+
+    def replace(self, df: pl.DataFrame, *, partition_by: str | None = None, **facts) -> dict:
+        """Publish a table that is rebuilt whole on every run."""
+        return self.publish(FULL_TABLE, df, partition_by=partition_by, stem=self.name, **facts)
+
+    def record(self, delivery: str, **facts) -> dict:
+        """Note a delivery that contributes no files (e.g. a duplicate of another delivery)."""
+        return self.commit(delivery, [], 0, **facts)
+
+    def _collect_garbage(self, manifest: dict) -> None:
+        live = {f for entry in manifest["deliveries"].values() for f in entry["files"]}
+        cutoff = time.time() - GC_GRACE_SECONDS
+        for path in self.dir.rglob("*.parquet"):
+            rel = path.relative_to(self.dir).as_posix()
+            if rel not in live and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+
+
+def _safe(delivery: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in delivery)
