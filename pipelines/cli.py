@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}  # Dagster's DEBUG events stay in the UI
 
 
 def prepare_environment() -> None:
@@ -51,7 +52,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.generate:
         _generate(args)
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("lake_job").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("lake_job").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET)
     print_summary(Lake.from_env(), result)
     return 0 if result.success else 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.common.factory import dataset_assets
+from assets.environment.hourly_index import air_quality_hourly_index
 from assets.reference import REFERENCE_ASSETS
 from assets.registry import DATASETS
 from pipelines.jobs import lake_job
@@ -13,7 +14,7 @@ from pipelines.schedules import daily_schedule
 from pipelines.sensors import landing_sensor
 
 defs = dg.Definitions(
-    assets=[*REFERENCE_ASSETS, *(a for spec in DATASETS for a in dataset_assets(spec))],
+    assets=[*REFERENCE_ASSETS, *(a for spec in DATASETS for a in dataset_assets(spec)), air_quality_hourly_index],
     jobs=[lake_job],
     schedules=[daily_schedule],
     sensors=[landing_sensor],

@@ -1,0 +1,42 @@
+"""Publishing a table the lake computes itself (indices, marts): whole, atomically, checked by its contract."""
+
+import dagster as dg
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaErrors
+
+from assets.common.factory import table_schema
+from warehouse.build import build_warehouse
+from warehouse.lake import Lake
+from warehouse.tables import LakeTable
+
+CONTRACT = "contract"
+
+
+def contract_check_spec(key: dg.AssetKey, model: type[pa.DataFrameModel]) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(CONTRACT, asset=key, description=f"the table validates against {model.__name__}")
+
+
+def validate_contract(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> dg.AssetCheckResult:
+    try:
+        model.validate(frame, lazy=True)
+    except SchemaErrors as err:
+        by_check = err.failure_cases.group_by("column", "check").len().sort("len", descending=True)
+        return dg.AssetCheckResult(check_name=CONTRACT, passed=False, metadata={
+            "rows": frame.height,
+            "failures": dg.MetadataValue.md("\n".join(f"- `{c}` {k}: {n}" for c, k, n in by_check.iter_rows()))})
+    return dg.AssetCheckResult(check_name=CONTRACT, passed=True, metadata={"rows": frame.height})
+
+
+def publish_derived(lake: Lake, layer: str, name: str, frame: pl.DataFrame, model: type[pa.DataFrameModel],
+                    *, period: str | None = None, **metadata) -> dg.MaterializeResult:
+    """Validate, publish whole (partitioned by month of `period` if given), refresh the warehouse."""
+    check = validate_contract(frame, model)
+    stored = frame.with_columns(pl.col(period).dt.strftime("%Y-%m").alias("period")) if period else frame
+    table = LakeTable(lake, layer, name)
+    table.replace(stored, partition_by="period" if period else None)
+    build_warehouse(lake)
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": frame.height, "dagster/column_schema": table_schema(model),
+                  "warehouse_table": f"{layer}.{name}", "path": dg.MetadataValue.path(str(table.dir)), **metadata},
+        check_results=[check])

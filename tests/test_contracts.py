@@ -1,0 +1,155 @@
+"""Each contract accepts clean rows and quarantines each kind of defect, through the path the lake ships.
+
+Rows go through `normalise_text` and `validate` exactly as a delivery does (text in, typed and
+checked on a collected polars frame), with the dataset's own rename, clean-up and event date.
+"""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from assets.civil_status import BIRTHS, DEATHS, MARRIAGES
+from assets.common.ingest import to_2025_wards
+from assets.common.validation import normalise_text, validate
+from assets.environment.air_quality import AIR_QUALITY_OBSERVATIONS
+from assets.public_services import PROCEDURE_RECORDS
+from assets.tax import BUSINESS_REGISTRATIONS, TAX_PAYMENTS
+from assets.transport import FARE_CARD_TAPS, TRAFFIC_COUNTS, TRANSIT_STOPS
+from assets.urban_planning import CONSTRUCTION_PERMITS, LAND_PARCELS
+from tests import rows
+
+DELIVERED = dt.date(2025, 7, 5)
+CLEAN = [
+    (BIRTHS, rows.BIRTH), (DEATHS, rows.DEATH), (MARRIAGES, rows.MARRIAGE), (CONSTRUCTION_PERMITS, rows.PERMIT),
+    (LAND_PARCELS, rows.PARCEL), (AIR_QUALITY_OBSERVATIONS, rows.AIR), (BUSINESS_REGISTRATIONS, rows.BUSINESS),
+    (TAX_PAYMENTS, rows.PAYMENT), (TRAFFIC_COUNTS, rows.TRAFFIC), (TRANSIT_STOPS, rows.STOP),
+    (FARE_CARD_TAPS, rows.TAP), (PROCEDURE_RECORDS, rows.PROCEDURE),
+]
+
+
+def run_contract(spec, records: list[dict], delivered: dt.date = DELIVERED):
+    text = normalise_text(pl.DataFrame(records, schema={k: pl.String for k in records[0]})
+                          .with_row_index("_row_number", offset=1), spec.rename)
+    if spec.prepare:
+        text = spec.prepare(text)
+    return validate(text, spec.model, delivery_id="d/f.csv", source_file="a/d/f.csv", delivery_date=delivered,
+                    event_date=spec.event_date, personal=spec.personal)
+
+
+@pytest.mark.parametrize(("spec", "row"), CLEAN, ids=[s.name for s, _ in CLEAN])
+def test_clean_row_is_accepted(spec, row):
+    outcome = run_contract(spec, [row])
+    assert outcome.quarantine.height == 0, outcome.quarantine.to_dicts()
+    assert outcome.valid.height == 1
+
+
+DEFECTS = [
+    # (spec, clean row, changes, rule expected, column expected or None for a row-level rule)
+    (BIRTHS, rows.BIRTH, {"child_personal_id": "01225000001"}, "str_matches('^\\d{12}$')", "child_personal_id"),
+    (BIRTHS, rows.BIRTH, {"child_personal_id": "1.225E+09"}, "str_matches('^\\d{12}$')", "child_personal_id"),
+    (BIRTHS, rows.BIRTH, {"child_personal_id": "099225000001"}, "personal_id_province", "child_personal_id"),
+    (BIRTHS, rows.BIRTH, {"child_sex": "Nữ"}, "child_id_agrees", None),
+    (BIRTHS, rows.BIRTH, {"child_date_of_birth": "01/05/2024"}, "child_id_agrees", None),
+    (BIRTHS, rows.BIRTH, {"mother_personal_id": "001095000002"}, "parent_ids_agree", None),
+    (BIRTHS, rows.BIRTH, {"child_full_name": ""}, "not_nullable", "child_full_name"),
+    (BIRTHS, rows.BIRTH, {"ward_code": "99999"}, "ward_known_in_era", None),
+    (BIRTHS, rows.BIRTH, {"district_code": "", "ward_code": "00004"}, "ward_known_in_era", None),
+    (BIRTHS, rows.BIRTH, {"district_code": "002"}, "ward_known_in_era", None),
+    (BIRTHS, rows.BIRTH, {"registration_date": "09/07/2025"}, "date_in_future", None),
+    (BIRTHS, rows.BIRTH, {"registration_date": "30/04/2025"}, "registered_after_birth", None),
+    (BIRTHS, rows.BIRTH, {"mother_birth_year": "abc"}, "type", "mother_birth_year"),
+    (BIRTHS, rows.BIRTH, {"registration_date": "2025-13-45"}, "type", "registration_date"),
+    (DEATHS, rows.DEATH, {"date_of_death": "1980-01-01"}, "death_before_birth", None),
+    (DEATHS, rows.DEATH, {"deceased_sex": "Nữ"}, "deceased_id_agrees", None),
+    (DEATHS, rows.DEATH, {"registration_date": "2025-06-30"}, "registered_before_death", None),
+    (MARRIAGES, rows.MARRIAGE, {"wife_date_of_birth": "2008-01-01", "wife_personal_id": "001308000002"},
+     "below_marriage_age", None),
+    (MARRIAGES, rows.MARRIAGE, {"husband_personal_id": "001195000002"}, "spouse_ids_agree", None),
+    (CONSTRUCTION_PERMITS, rows.PERMIT, {"floors": "0"}, "in_range(1, 100)", "floors"),
+    (CONSTRUCTION_PERMITS, rows.PERMIT, {"floor_area_m2": "-3"}, "greater_than(0)", "floor_area_m2"),
+    (CONSTRUCTION_PERMITS, rows.PERMIT, {"use_type": "castle"}, None, "use_type"),
+    (CONSTRUCTION_PERMITS, rows.PERMIT, {"ward_code": "00001"}, "ward_known_in_era", None),
+    (LAND_PARCELS, rows.PARCEL, {"zoning_class": "X"}, None, "zoning_class"),
+    (AIR_QUALITY_OBSERVATIONS, rows.AIR, {"pm25": "-4"}, "in_range(0, 1000)", "pm25"),
+    (AIR_QUALITY_OBSERVATIONS, rows.AIR, {"relativeHumidity": "74"}, "in_range(0, 1)", "relative_humidity"),
+    (AIR_QUALITY_OBSERVATIONS, rows.AIR, {"dateObserved": "2025-07-02T10:30:00+07:00"}, "not_on_the_hour", None),
+    (AIR_QUALITY_OBSERVATIONS, rows.AIR, {"dateObserved": "2025-07-09T10:00:00+07:00"}, "date_in_future", None),
+    (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "0100109107"}, "tax_code_check_digit", "tax_code"),
+    (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "0100109106-000"}, "tax_code_check_digit", "tax_code"),
+    (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "010010910"}, "str_matches('^(\\d{10}|\\d{12}|\\d{13})$')",
+     "tax_code"),
+    (TAX_PAYMENTS, rows.PAYMENT, {"period": "2025-13"}, None, "period"),
+    (TAX_PAYMENTS, rows.PAYMENT, {"amount_vnd": "0"}, "greater_than(0)", "amount_vnd"),
+    (TAX_PAYMENTS, rows.PAYMENT, {"amount_vnd": "1.5e6"}, "type", "amount_vnd"),
+    (TRAFFIC_COUNTS, rows.TRAFFIC, {"window_end": "2025-07-02T06:00:00"}, "window_order", None),
+    (TRAFFIC_COUNTS, rows.TRAFFIC, {"intensity": "-5"}, "in_range(0, 30000)", "intensity"),
+    (TRANSIT_STOPS, rows.STOP, {"stop_lat": "48.85"}, "in_range(20.5, 21.5)", "stop_lat"),
+    (FARE_CARD_TAPS, rows.TAP, {"card_id": "12345"}, "str_matches('^\\d{10}$')", "card_id"),
+    (PROCEDURE_RECORDS, rows.PROCEDURE, {"online_service_level": "2"}, "online_needs_level_3", None),
+    (PROCEDURE_RECORDS, rows.PROCEDURE, {"resolved_at": "2025-07-01T10:00:00"}, "resolved_before_submitted", None),
+    (PROCEDURE_RECORDS, rows.PROCEDURE, {"resolved_on_time": "false"}, "on_time_flag_inconsistent", None),
+]
+
+
+@pytest.mark.parametrize(("spec", "row", "changes", "rule", "column"), DEFECTS,
+                         ids=[f"{d[0].name}:{next(iter(d[2]))}={next(iter(d[2].values()))}" for d in DEFECTS])
+def test_defect_is_quarantined_with_its_rule(spec, row, changes, rule, column):
+    outcome = run_contract(spec, [row, {**row, **changes}])
+    assert outcome.valid["_row_number"].to_list() == [1], outcome.quarantine.to_dicts()
+    failed = outcome.quarantine.filter(pl.col("row_number") == 2)
+    assert failed.height >= 1
+    match = failed.filter((pl.col("column") == column) if column else pl.col("column").is_null())
+    if rule:
+        match = match.filter(pl.col("rule") == rule)
+    assert match.height == 1, failed.to_dicts()
+    assert match["reason"].item()
+    assert outcome.rows_in == outcome.valid.height + outcome.rows_quarantined
+
+
+def test_duplicate_key_keeps_the_first_row_and_names_it():
+    outcome = run_contract(CONSTRUCTION_PERMITS, [rows.PERMIT, rows.PERMIT, {**rows.PERMIT, "permit_number": "7/GPXD"}])
+    assert outcome.valid["_row_number"].to_list() == [1, 3]
+    dup = outcome.quarantine.row(0, named=True)
+    assert (dup["row_number"], dup["rule"]) == (2, "field_uniqueness")
+    assert "row 1" in dup["reason"]
+
+
+def test_composite_key_duplicates_are_quarantined():
+    later = {**rows.TRAFFIC, "vehicle_type": "car"}
+    outcome = run_contract(TRAFFIC_COUNTS, [rows.TRAFFIC, later, rows.TRAFFIC])
+    assert outcome.valid["_row_number"].to_list() == [1, 2]
+    assert outcome.quarantine["rule"].to_list() == ["multiple_fields_uniqueness"]
+
+
+def test_missing_required_column_quarantines_every_row_once():
+    row = {k: v for k, v in rows.PERMIT.items() if k != "parcel_id"}
+    outcome = run_contract(CONSTRUCTION_PERMITS, [row, {**row, "permit_number": "9/GPXD"}])
+    assert outcome.valid.height == 0
+    assert outcome.quarantine.select("row_number", "column", "rule").rows() == [
+        (1, "parcel_id", "missing_column"), (2, "parcel_id", "missing_column")]
+
+
+def test_personal_values_are_redacted_in_quarantine():
+    outcome = run_contract(BIRTHS, [{**rows.BIRTH, "child_personal_id": "01225000001"}])
+    values = " ".join(v for v in outcome.quarantine["offending_value"].to_list() if v)
+    assert "01225000001" not in values
+    assert "<personal data: 11 characters>" in values
+
+
+def test_nfd_text_is_stored_in_nfc():
+    nfd = "Nguye\u0302\u0303n Va\u0306n An"
+    outcome = run_contract(BIRTHS, [{**rows.BIRTH, "child_full_name": nfd}])
+    assert outcome.valid["child_full_name"].item() == "Nguyễn Văn An"
+
+
+def test_branch_tax_code_with_hyphen_is_accepted_as_13_digits():
+    outcome = run_contract(BUSINESS_REGISTRATIONS, [{**rows.BUSINESS, "tax_code": "0100109106-001"}])
+    assert outcome.valid["tax_code"].item() == "0100109106001"
+
+
+def test_old_era_rows_map_to_their_2025_ward():
+    outcome = run_contract(BIRTHS, [rows.BIRTH])
+    shared = to_2025_wards(outcome.valid)
+    # Phúc Xá (Ba Đình district, 00001) became part of Phường Hồng Hà (00097) on 1 July 2025.
+    assert shared.select("source_district_code", "source_ward_code", "ward_code").row(0) == ("001", "00001", "00097")

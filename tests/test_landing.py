@@ -1,0 +1,73 @@
+"""The landing zone reader: naming contract, checksums, encodings and file formats, all read as text."""
+
+import datetime as dt
+import json
+
+import polars as pl
+
+from assets.common.landing import detect_encoding, discover, write_as_text_parquet
+
+
+def _deliver(landing, rel: str, data: bytes):
+    path = landing / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_deliveries_follow_the_naming_contract_and_bad_names_are_reported(tmp_path):
+    _deliver(tmp_path, "justice/births/2025-07-01/a.csv", b"x\n1\n")
+    _deliver(tmp_path, "justice/births/july/b.csv", b"x\n1\n")
+    _deliver(tmp_path, "justice/births/2025-07-02/c.pdf", b"%PDF")
+    found, rejected = discover(tmp_path, "justice", "births")
+    assert [(d.id, d.delivery_date) for d in found] == [("2025-07-01/a.csv", dt.date(2025, 7, 1))]
+    assert sorted(r.relative_path for r in rejected) == ["justice/births/2025-07-02/c.pdf",
+                                                         "justice/births/july/b.csv"]
+    assert all(r.reason for r in rejected)
+
+
+def test_legacy_windows_1258_file_is_read_as_vietnamese(tmp_path):
+    text = "name,id\nNguyễn Thị Ánh,001195000002\n"
+    # cp1258 has no precomposed "ễ"/"Á": it stores base letters plus combining tone marks.
+    legacy = "name,id\nNguy\u00ea\u0303n Th\u1ecb A\u0301nh,001195000002\n".replace("\u1ecb", "i\u0323")
+    path = _deliver(tmp_path, "justice/births/2025-07-01/legacy.csv", legacy.encode("cp1258"))
+    assert detect_encoding(path) == "cp1258"
+    out = tmp_path / "out.parquet"
+    rows, encoding = write_as_text_parquet(discover(tmp_path, "justice", "births")[0][0], out)
+    frame = pl.read_parquet(out)
+    assert (rows, encoding) == (1, "cp1258")
+    assert frame["name"].str.normalize("NFC").item() == "Nguyễn Thị Ánh" == text.splitlines()[1].split(",")[0]
+    assert frame["id"].item() == "001195000002"
+
+
+def test_leading_zeros_and_bom_survive_csv(tmp_path):
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", "\ufeffid,code\n001195000002,00004\n".encode("utf-8"))
+    out = tmp_path / "o.parquet"
+    rows, encoding = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], out)
+    frame = pl.read_parquet(out)
+    assert encoding == "utf-8-sig"
+    assert frame.select("_row_number", "id", "code").row(0) == (1, "001195000002", "00004")
+
+
+def test_json_array_values_become_text_and_nested_objects_json(tmp_path):
+    records = [{"refDevice": "HN-AQ-001", "pm25": 41.2, "location": {"type": "Point", "coordinates": [105.8, 21.0]}},
+               {"refDevice": "HN-AQ-001", "pm25": None}]
+    _deliver(tmp_path, "env/aq/2025-07-01/s.json", json.dumps(records).encode())
+    out = tmp_path / "o.parquet"
+    rows, _ = write_as_text_parquet(discover(tmp_path, "env", "aq")[0][0], out)
+    frame = pl.read_parquet(out)
+    assert rows == 2
+    assert frame["pm25"].to_list() == ["41.2", None]
+    assert json.loads(frame["location"][0])["coordinates"] == [105.8, 21.0]
+    assert frame["_row_number"].to_list() == [1, 2]
+
+
+def test_excel_export_is_read_as_text(tmp_path):
+    path = tmp_path / "planning/land_parcels/2025-07-01/parcels.xlsx"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame({"parcel_id": ["00004-1-2"], "ward_code": ["00004"], "area_m2": [96.5]}).write_excel(path)
+    out = tmp_path / "o.parquet"
+    rows, _ = write_as_text_parquet(discover(tmp_path, "planning", "land_parcels")[0][0], out)
+    frame = pl.read_parquet(out)
+    assert rows == 1
+    assert frame.select("ward_code", "area_m2").row(0) == ("00004", "96.5")
