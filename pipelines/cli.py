@@ -71,10 +71,15 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2025, 6, 24))
         cmd.add_argument("--days", type=int, default=14)
     commands.add_parser("ui", help="start the Dagster UI on this project (dagster dev)")
+    commands.add_parser("contracts", help="print every dataset's contract as Markdown (docs/contracts.md)")
     args = parser.parse_args(argv)
     prepare_environment()
     if args.command == "generate":
         _generate(args)
+        return 0
+    if args.command == "contracts":
+        from pipelines.contracts_doc import render
+        sys.stdout.write(render())
         return 0
     if args.command == "ui":
         os.execvp("dagster", ["dagster", "dev", "-m", "pipelines.definitions"])

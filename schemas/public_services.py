@@ -46,9 +46,9 @@ class ProcedureRecord(WardKeyed):
 
 
 class SharedProcedureRecord(SharedWardKeyed):
-    """An administrative procedure dossier on the 2025 geography."""
+    """An administrative procedure dossier on the 2025 geography, in its state on the delivery date."""
 
-    record_id: str = pa.Field(unique=True, description="dossier number")
+    record_id: str = pa.Field(description="dossier number; recurs in later deliveries while the dossier is open")
     procedure_code: str = pa.Field(description="procedure code of the national public-service portal")
     submitted_at: dt.datetime = pa.Field(description="when the dossier was received, Hanoi local time")
     channel: str = pa.Field(isin=["online", "offline"], description="online (public-service portal) or at the counter")
@@ -56,3 +56,6 @@ class SharedProcedureRecord(SharedWardKeyed):
     due_at: dt.datetime = pa.Field(description="legal deadline")
     resolved_at: dt.datetime = pa.Field(nullable=True, description="when it was resolved; null while open")
     resolved_on_time: bool = pa.Field(nullable=True, description="resolved no later than due_at; null while open")
+
+    class Config:
+        unique = ["record_id", "source_delivery"]

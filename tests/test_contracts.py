@@ -153,3 +153,17 @@ def test_old_era_rows_map_to_their_2025_ward():
     shared = to_2025_wards(outcome.valid)
     # Phúc Xá (Ba Đình district, 00001) became part of Phường Hồng Hà (00097) on 1 July 2025.
     assert shared.select("source_district_code", "source_ward_code", "ward_code").row(0) == ("001", "00001", "00097")
+
+
+def test_age_at_death_counts_completed_years():
+    from assets.civil_status import publish_deaths
+    from assets.common.pseudonyms import Pseudonymiser
+    cases = [("2025-01-22", "2025-07-03", "001225000001", 0),   # died the year it was born
+             ("1988-07-04", "2025-07-03", "001088000033", 36),  # the day before its 37th birthday
+             ("1988-07-03", "2025-07-03", "001088000033", 37)]  # on the birthday
+    for born, died, pid, age in cases:
+        row = {**rows.DEATH, "deceased_date_of_birth": born, "date_of_death": died,
+               "registration_date": "2025-07-04", "deceased_personal_id": pid}
+        valid = run_contract(DEATHS, [row]).valid
+        shared = publish_deaths(to_2025_wards(valid), Pseudonymiser("k" * 16))
+        assert shared["age_at_death"].item() == age, (born, died)

@@ -28,7 +28,9 @@ def publish_births(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:
 
 def publish_deaths(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:
     born, died = pl.col("deceased_date_of_birth"), pl.col("date_of_death")
-    birthday_passed = (died.dt.month() * 100 + died.dt.day()) >= (born.dt.month() * 100 + born.dt.day())
+    def month_day(d: pl.Expr) -> pl.Expr:  # dt.month()/day() are Int8: widen before arithmetic
+        return d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
+    birthday_passed = month_day(died) >= month_day(born)
     age = died.dt.year() - born.dt.year() - pl.when(birthday_passed).then(0).otherwise(1)
     return valid.select(
         "_row_number", *WARD,
