@@ -4,15 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
-export URBANLAKE_HOME ?= $(CURDIR)/data
-export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup run ingest test bench ui clean
+.PHONY: setup run ingest test ui lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The venv is rebuilt from the lock file whenever the lock file changes.
+# The venv is synced exactly to the lock file whenever the lock file changes.
 $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
@@ -21,27 +19,20 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
-
-run: setup $(DAGSTER_HOME)/dagster.yaml
+run: setup
 	$(BIN)/urbanlake run --generate $(ARGS)
 
-ingest: setup $(DAGSTER_HOME)/dagster.yaml
+ingest: setup
 	$(BIN)/urbanlake run $(ARGS)
 
 test: setup
 	$(BIN)/python -m pytest $(ARGS)
 
-bench: setup
-	$(BIN)/python -m benchmarks.run $(ARGS)
-
-ui: setup $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m pipelines.definitions
+ui: setup
+	$(BIN)/urbanlake ui
 
 lock: | $(BIN)/python
-	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip compile pyproject.toml -o requirements.lock --python-version 3.11 --no-header -q
 
 clean:
