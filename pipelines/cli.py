@@ -46,7 +46,7 @@ def _run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.summary import print_summary
+    from pipelines.summary import failed_checks, print_summary
     from warehouse.lake import Lake
 
     if args.generate:
@@ -55,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
         result = defs.resolve_job_def("lake_job").execute_in_process(
             instance=instance, raise_on_error=False, run_config=QUIET)
     print_summary(Lake.from_env(), result)
-    return 0 if result.success else 1
+    return 0 if result.success and not failed_checks(result) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
