@@ -5,7 +5,10 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.common.factory import dataset_assets
+from assets.cross_agency import CROSS_AGENCY_ASSETS
+from assets.environment.daily_index import air_quality_daily
 from assets.environment.hourly_index import air_quality_hourly_index
+from assets.transport.transit_daily import transit_daily
 from assets.reference import REFERENCE_ASSETS
 from assets.registry import DATASETS
 from pipelines.jobs import lake_job
@@ -14,7 +17,10 @@ from pipelines.schedules import daily_schedule
 from pipelines.sensors import landing_sensor
 
 defs = dg.Definitions(
-    assets=[*REFERENCE_ASSETS, *(a for spec in DATASETS for a in dataset_assets(spec)), air_quality_hourly_index],
+    assets=[
+        *REFERENCE_ASSETS, *(a for spec in DATASETS for a in dataset_assets(spec)),
+        air_quality_hourly_index, air_quality_daily, transit_daily, *CROSS_AGENCY_ASSETS,
+    ],
     jobs=[lake_job],
     schedules=[daily_schedule],
     sensors=[landing_sensor],

@@ -50,27 +50,33 @@ def delivery_ledger(lake: Lake) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema).sort("dataset", "delivery")
 
 
+def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> list[str]:
+    """Create a schema per layer and a view per shared table of the lake; return the views made."""
+    made = []
+    for layer in LAYERS:
+        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
+    for path in lake.manifests():
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("restricted"):
+            continue  # personal data as delivered never enters the shared warehouse
+        files = [str(path.parent / f) for e in manifest["deliveries"].values() for f in e["files"]]
+        if not files:
+            continue
+        schema, name = manifest["table"].split(".", 1)
+        hive = any("=" in f.split("/")[0] for e in manifest["deliveries"].values() for f in e["files"])
+        con.execute(_view_sql(schema, name, files, hive))
+        made.append(manifest["table"])
+    return made
+
+
 def build_warehouse(lake: Lake, extra_tables: dict[str, pl.DataFrame] | None = None) -> list[str]:
     """Rebuild the warehouse file from the manifests and swap it in atomically; return the views made."""
     lake.root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(lake.root / ".warehouse.lock")):
         tmp = lake.warehouse.with_name(f".{lake.warehouse.name}.{uuid.uuid4().hex}.tmp")
-        made = []
         con = duckdb.connect(str(tmp))
         try:
-            for layer in LAYERS:
-                con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
-            for path in lake.manifests():
-                manifest = json.loads(path.read_text(encoding="utf-8"))
-                if manifest.get("restricted"):
-                    continue  # personal data as delivered never enters the shared warehouse
-                files = [str(path.parent / f) for e in manifest["deliveries"].values() for f in e["files"]]
-                if not files:
-                    continue
-                schema, name = manifest["table"].split(".", 1)
-                hive = any("=" in f.split("/")[0] for e in manifest["deliveries"].values() for f in e["files"])
-                con.execute(_view_sql(schema, name, files, hive))
-                made.append(manifest["table"])
+            made = register_views(con, lake)
             tables = {"raw.deliveries": delivery_ledger(lake), **(extra_tables or {})}
             for qualified, df in tables.items():
                 schema, name = qualified.split(".", 1)

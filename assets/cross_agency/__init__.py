@@ -1,0 +1,50 @@
+"""Cross-agency marts on the 2025 ward geography: what the platform exists for."""
+
+import dagster as dg
+
+from assets.common.derived import contract_check_spec, publish_derived
+from pipelines.resources import LakeResource
+from schemas import civil_status, marts, public_services, tax, transport, urban_planning
+from schemas.marts import OnlinePublicServices, WardProfile
+from warehouse.marts import run_mart
+
+WARD_PROFILE = dg.AssetKey(["mart", "ward_profile"])
+ONLINE_SERVICES = dg.AssetKey(["mart", "online_public_services"])
+
+_PROFILE_INPUTS = {
+    "staging.birth_registrations": civil_status.SharedBirthRegistration,
+    "staging.death_registrations": civil_status.SharedDeathRegistration,
+    "staging.marriage_registrations": civil_status.SharedMarriageRegistration,
+    "staging.construction_permits": urban_planning.SharedConstructionPermit,
+    "staging.business_registrations": tax.SharedBusinessRegistration,
+    "staging.tax_payments": tax.SharedTaxPayment,
+    "staging.traffic_counts": transport.SharedTrafficCount,
+    "mart.air_quality_daily": marts.AirQualityDaily,
+    "mart.transit_daily": marts.TransitDaily,
+}
+
+
+@dg.asset(key=WARD_PROFILE, group_name="cross_agency", kinds={"parquet", "duckdb"},
+          deps=[dg.AssetKey(q.split(".")) for q in _PROFILE_INPUTS] + [dg.AssetKey(["ref", "wards_2025"])],
+          check_specs=[contract_check_spec(WARD_PROFILE, WardProfile)],
+          description="Per ward and month: births, deaths, marriages, permits, VN_AQI, businesses, tax, transit, traffic.")
+def ward_profile(lake: LakeResource) -> dg.MaterializeResult:
+    frame = run_mart(lake.lake, "ward_profile", _PROFILE_INPUTS, {"small": marts.SMALL_COUNT})
+    return publish_derived(lake.lake, "mart", "ward_profile", frame, WardProfile, apportioning=dg.MetadataValue.md(
+        "Rows keyed by an old district + ward are counted in the 2025 ward the crosswalk marks `is_default` "
+        "for that old ward; an old ward split across several new wards is not apportioned fractionally. "
+        "Civil-status counts of 1-4 are suppressed. SQL: `warehouse/sql/ward_profile.sql`."))
+
+
+@dg.asset(key=ONLINE_SERVICES, group_name="cross_agency", kinds={"parquet", "duckdb"},
+          deps=[dg.AssetKey(["staging", "procedure_records"])],
+          check_specs=[contract_check_spec(ONLINE_SERVICES, OnlinePublicServices)],
+          description="Per ward and month: dossiers, share online, share at level 3-4, on time, vs the 55% target.")
+def online_public_services(lake: LakeResource) -> dg.MaterializeResult:
+    frame = run_mart(lake.lake, "online_public_services",
+                     {"staging.procedure_records": public_services.SharedProcedureRecord},
+                     {"target": marts.ONLINE_TARGET})
+    return publish_derived(lake.lake, "mart", "online_public_services", frame, OnlinePublicServices)
+
+
+CROSS_AGENCY_ASSETS = [ward_profile, online_public_services]

@@ -1,0 +1,20 @@
+"""Daily boardings per route and stop, located in their 2025 ward."""
+
+import dagster as dg
+
+from assets.common.derived import contract_check_spec, publish_derived
+from pipelines.resources import LakeResource
+from schemas.marts import TransitDaily
+from schemas.transport import SharedTransitBoardings, SharedTransitStop
+from warehouse.marts import run_mart
+
+KEY = dg.AssetKey(["mart", "transit_daily"])
+
+
+@dg.asset(key=KEY, deps=[dg.AssetKey(["staging", "fare_card_taps"]), dg.AssetKey(["staging", "transit_stops"])],
+          group_name="transport", kinds={"parquet", "duckdb"}, check_specs=[contract_check_spec(KEY, TransitDaily)],
+          description="Boardings per service date, route and stop, GTFS-ride style (SQL: warehouse/sql/transit_daily.sql).")
+def transit_daily(lake: LakeResource) -> dg.MaterializeResult:
+    frame = run_mart(lake.lake, "transit_daily", {"staging.fare_card_taps": SharedTransitBoardings,
+                                                  "staging.transit_stops": SharedTransitStop})
+    return publish_derived(lake.lake, "mart", "transit_daily", frame, TransitDaily)
