@@ -18,7 +18,9 @@ import duckdb
 import polars as pl
 from filelock import FileLock
 
+from warehouse.catalog import catalog_frame, catalog_row, dcat_jsonld
 from warehouse.lake import LAYERS, Lake
+from warehouse.tables import write_json_atomic
 
 
 def _sql_list(paths: list[str]) -> str:
@@ -77,7 +79,8 @@ def build_warehouse(lake: Lake, extra_tables: dict[str, pl.DataFrame] | None = N
         con = duckdb.connect(str(tmp))
         try:
             made = register_views(con, lake)
-            tables = {"raw.deliveries": delivery_ledger(lake), **(extra_tables or {})}
+            catalog = _catalog(con, lake, made)
+            tables = {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog, **(extra_tables or {})}
             for qualified, df in tables.items():
                 schema, name = qualified.split(".", 1)
                 con.register("_frame", df.to_arrow())
@@ -88,4 +91,15 @@ def build_warehouse(lake: Lake, extra_tables: dict[str, pl.DataFrame] | None = N
         finally:
             con.close()
         os.replace(tmp, lake.warehouse)
+        write_json_atomic(dcat_jsonld(catalog, lake.lake.as_uri()), lake.catalog)
         return made
+
+
+def _catalog(con: duckdb.DuckDBPyConnection, lake: Lake, views: list[str]) -> pl.DataFrame:
+    rows = []
+    for path in lake.manifests():
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if manifest["table"] in views:
+            size = sum((path.parent / f).stat().st_size for e in manifest["deliveries"].values() for f in e["files"])
+            rows.append(catalog_row(con, manifest, size))
+    return catalog_frame(rows)

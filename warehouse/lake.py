@@ -6,6 +6,7 @@ One root (`URBANLAKE_HOME`, default `./data`) holds everything a deployment writ
     lake/raw|staging|mart|quarantine|ref/<table>/        Parquet, one manifest per table
     lake/docs/                                           Great Expectations Data Docs
     warehouse.duckdb                                     views over the lake, for analysts
+    catalog.jsonld                                       DCAT-AP description of every published table
     secrets/                                             the local pseudonym key, if none is set
 """
 
@@ -37,6 +38,11 @@ class Lake:
     @property
     def warehouse(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    @property
+    def catalog(self) -> Path:
+        """The DCAT-AP JSON-LD description of every published table, beside the lake."""
+        return self.root / "catalog.jsonld"
 
     @property
     def docs(self) -> Path:

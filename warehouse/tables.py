@@ -10,6 +10,7 @@ reader still on the previous version keeps working.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 import polars as pl
 from filelock import FileLock
 
+from warehouse.catalog import TableAbout
 from warehouse.lake import Lake
 
 GC_GRACE_SECONDS = float(os.environ.get("URBANLAKE_GC_GRACE_SECONDS", 15 * 60))
@@ -43,9 +45,11 @@ def write_json_atomic(obj: dict, path: Path) -> None:
 class LakeTable:
     """One table of the lake (`layer.name`), stored as immutable Parquet files named by its manifest."""
 
-    def __init__(self, lake: Lake, layer: str, name: str, *, restricted: bool = False):
-        """`restricted` tables hold personal data as delivered and are kept out of the shared warehouse."""
-        self.lake, self.layer, self.name, self.restricted = lake, layer, name, restricted
+    def __init__(self, lake: Lake, layer: str, name: str, *, restricted: bool = False,
+                 about: TableAbout | None = None):
+        """`restricted` tables hold personal data as delivered and stay out of the shared warehouse;
+        `about` is how the table describes itself in the catalog."""
+        self.lake, self.layer, self.name, self.restricted, self.about = lake, layer, name, restricted, about
         self.dir = lake.table_dir(layer, name)
         self.manifest_path = self.dir / "_manifest.json"
 
@@ -89,7 +93,8 @@ class LakeTable:
         with self._locked():
             manifest = self.manifest()
             now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-            entry = {"files": files, "rows": rows, "published_at": now, **facts}
+            checksums = {f: _sha256(self.dir / f) for f in files}
+            entry = {"files": files, "rows": rows, "published_at": now, "checksums": checksums, **facts}
             if supersede:
                 for key, old in manifest["deliveries"].items():
                     if key != delivery and old["files"]:
@@ -98,6 +103,8 @@ class LakeTable:
             if columns is not None:
                 manifest["columns"] = [{"name": n, "type": str(t)} for n, t in columns.items()]
             manifest.update(updated_at=now, restricted=self.restricted)
+            if self.about is not None:
+                manifest["about"] = self.about.as_dict()
             write_json_atomic(manifest, self.manifest_path)
             self._collect_garbage(manifest)
         return entry
@@ -121,6 +128,16 @@ class LakeTable:
         """Publish a table that is rebuilt whole on every run."""
         return self.publish(FULL_TABLE, df, partition_by=partition_by, stem=self.name, **facts)
 
+    def describe(self) -> None:
+        """Bring the catalog description in the manifest up to date without touching the data."""
+        if self.about is None or not self.manifest_path.exists():
+            return
+        with self._locked():
+            manifest = self.manifest()
+            if manifest.get("about") != self.about.as_dict():
+                manifest["about"] = self.about.as_dict()
+                write_json_atomic(manifest, self.manifest_path)
+
     def record(self, delivery: str, **facts) -> dict:
         """Note a delivery that contributes no files (e.g. a duplicate of another delivery)."""
         return self.commit(delivery, [], 0, **facts)
@@ -132,6 +149,14 @@ class LakeTable:
             rel = path.relative_to(self.dir).as_posix()
             if rel not in live and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _safe(delivery: str) -> str:

@@ -12,8 +12,25 @@ import polars as pl
 
 from assets.common.pseudonyms import Pseudonymiser
 from schemas.rules import WardKeyed
+from warehouse.catalog import OPEN_LICENCE, SHARED_LICENCE, TableAbout
 
 Publisher = Callable[[pl.DataFrame, Pseudonymiser], pl.DataFrame]
+
+# Landing folder → the agency that publishes (2025 organisation of Hanoi's departments)
+AGENCIES = {
+    "justice": "Hanoi Department of Justice and the ward People's Committees (civil status)",
+    "planning": "Hanoi Department of Construction and Department of Agriculture and Environment (cadastre)",
+    "environment": "Hanoi Department of Agriculture and Environment (air-quality monitoring network)",
+    "tax": "Hanoi Tax Department and State Treasury",
+    "transport": "Hanoi Department of Construction (traffic management, public transport operator)",
+    "public_services": "Hanoi Public Administrative Service Centre and the ward one-stop offices",
+}
+QUARANTINE_COLUMNS = {
+    "delivery": "delivery: <delivery date>/<file name>", "source_file": "path of the file in the landing zone",
+    "row_number": "1-based data row in the delivered file", "column": "column(s) the rule judged; null for row rules",
+    "rule": "the contract rule that failed", "offending_value": "the delivered value(s); personal data redacted",
+    "reason": "what is wrong, in words", "period": "",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,22 @@ class DatasetSpec:
     @property
     def ward_keyed(self) -> bool:
         return issubclass(self.model, WardKeyed)
+
+    def about(self, layer: str) -> TableAbout:
+        """How this dataset's table in `layer` describes itself in the catalog."""
+        facts = dict(publisher=AGENCIES.get(self.agency, self.agency), theme=self.sector,
+                     frequency="irregular" if self.snapshot else "daily")
+        if layer == "staging":
+            return TableAbout.of_model(self.shared_model, title=self.name.replace("_", " "),
+                                       description=self.description, temporal_column=self.period,
+                                       licence=SHARED_LICENCE if self.personal else OPEN_LICENCE, **facts)
+        if layer == "quarantine":
+            return TableAbout(title=f"{self.name.replace('_', ' ')}: quarantined rows",
+                              description=f"Rows of {self.name} that failed the contract, with rule and reason.",
+                              columns=[{"name": n, "type": "", "description": d} for n, d in QUARANTINE_COLUMNS.items()],
+                              licence=SHARED_LICENCE, **facts)
+        return TableAbout(title=f"{self.name.replace('_', ' ')} as delivered",
+                          description=f"{self.description} Every value as text, as the agency delivered it.", **facts)
 
     @property
     def contract_version(self) -> str:

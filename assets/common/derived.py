@@ -7,6 +7,7 @@ from pandera.errors import SchemaErrors
 
 from assets.common.factory import table_schema
 from warehouse.build import build_warehouse
+from warehouse.catalog import TableAbout
 from warehouse.lake import Lake
 from warehouse.tables import LakeTable
 
@@ -29,11 +30,14 @@ def validate_contract(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> dg
 
 
 def publish_derived(lake: Lake, layer: str, name: str, frame: pl.DataFrame, model: type[pa.DataFrameModel],
-                    *, period: str | None = None, **metadata) -> dg.MaterializeResult:
-    """Validate, publish whole (partitioned by month of `period` if given), refresh the warehouse."""
+                    *, about: dict, period: str | None = None, **metadata) -> dg.MaterializeResult:
+    """Validate, publish whole (partitioned by month of `period` if given), refresh the warehouse.
+
+    `about`: title, description, publisher, theme and temporal_column of the table, for the catalog.
+    """
     check = validate_contract(frame, model)
     stored = frame.with_columns(pl.col(period).dt.strftime("%Y-%m").alias("period")) if period else frame
-    table = LakeTable(lake, layer, name)
+    table = LakeTable(lake, layer, name, about=TableAbout.of_model(model, **about))
     table.replace(stored, partition_by="period" if period else None)
     build_warehouse(lake)
     return dg.MaterializeResult(

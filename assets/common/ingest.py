@@ -26,8 +26,9 @@ _PERIOD = "period"
 
 def tables(spec: DatasetSpec, lake: Lake) -> tuple[LakeTable, LakeTable, LakeTable]:
     """(raw, staging, quarantine) tables of a dataset; raw holds personal data and is restricted."""
-    return (LakeTable(lake, "raw", spec.name, restricted=bool(spec.personal)),
-            LakeTable(lake, "staging", spec.name), LakeTable(lake, "quarantine", spec.name))
+    return (LakeTable(lake, "raw", spec.name, restricted=bool(spec.personal), about=spec.about("raw")),
+            LakeTable(lake, "staging", spec.name, about=spec.about("staging")),
+            LakeTable(lake, "quarantine", spec.name, about=spec.about("quarantine")))
 
 
 @dataclass
@@ -41,6 +42,7 @@ class RawReport:
 def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
     """Copy new or changed deliveries from the landing zone into the raw layer, as text."""
     raw, _, _ = tables(spec, lake)
+    raw.describe()
     report = RawReport()
     deliveries, report.rejected = landing.discover(lake.landing, spec.agency, spec.name)
     known = raw.deliveries()
@@ -133,7 +135,9 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
 
 def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser) -> StageReport:
     """Stage every raw delivery that is new, changed, or was staged under an older contract."""
-    raw, staging, _ = tables(spec, lake)
+    raw, staging, quarantine = tables(spec, lake)
+    staging.describe()
+    quarantine.describe()
     staged, report = staging.deliveries(), StageReport()
     for delivery_id, entry in sorted(raw.deliveries().items()):
         if entry.get("duplicate_of"):

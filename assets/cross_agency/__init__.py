@@ -8,6 +8,7 @@ from schemas import civil_status, marts, public_services, tax, transport, urban_
 from schemas.marts import OnlinePublicServices, WardProfile
 from warehouse.marts import run_mart
 
+PUBLISHER = "urbanlake, from the published data of Hanoi's agencies"
 WARD_PROFILE = dg.AssetKey(["mart", "ward_profile"])
 ONLINE_SERVICES = dg.AssetKey(["mart", "online_public_services"])
 
@@ -30,7 +31,11 @@ _PROFILE_INPUTS = {
           description="Per ward and month: births, deaths, marriages, permits, VN_AQI, businesses, tax, transit, traffic.")
 def ward_profile(lake: LakeResource) -> dg.MaterializeResult:
     frame = run_mart(lake.lake, "ward_profile", _PROFILE_INPUTS, {"small": marts.SMALL_COUNT})
-    return publish_derived(lake.lake, "mart", "ward_profile", frame, WardProfile, apportioning=dg.MetadataValue.md(
+    return publish_derived(lake.lake, "mart", "ward_profile", frame, WardProfile, about=dict(
+        title="ward profile", theme="cross_agency", temporal_column="month", publisher=PUBLISHER,
+        description="Per 2025 ward and month: civil status, permits, VN_AQI, businesses, tax, transit and traffic. "
+                    "Old-ward records count in the crosswalk's default successor; counts of 1-4 suppressed."),
+        apportioning=dg.MetadataValue.md(
         "Rows keyed by an old district + ward are counted in the 2025 ward the crosswalk marks `is_default` "
         "for that old ward; an old ward split across several new wards is not apportioned fractionally. "
         "Civil-status counts of 1-4 are suppressed. SQL: `warehouse/sql/ward_profile.sql`."))
@@ -44,7 +49,10 @@ def online_public_services(lake: LakeResource) -> dg.MaterializeResult:
     frame = run_mart(lake.lake, "online_public_services",
                      {"staging.procedure_records": public_services.SharedProcedureRecord},
                      {"target": marts.ONLINE_TARGET})
-    return publish_derived(lake.lake, "mart", "online_public_services", frame, OnlinePublicServices)
+    return publish_derived(lake.lake, "mart", "online_public_services", frame, OnlinePublicServices, about=dict(
+        title="online public services", theme="cross_agency", temporal_column="month", publisher=PUBLISHER,
+        description="Per 2025 ward and month: dossiers received, share online, share at level 3-4, share "
+                    "resolved on time, against the city's 55% target."))
 
 
 CROSS_AGENCY_ASSETS = [ward_profile, online_public_services]

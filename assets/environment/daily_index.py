@@ -25,4 +25,7 @@ def air_quality_daily(lake: LakeResource) -> dg.MaterializeResult:
     wards = observations.sort("date_observed").group_by("station_id").agg(pl.col("ward_code").last())
     daily = daily_index(observations.drop("ward_code")).join(wards, on="station_id", how="left")
     frame = daily.select(list(AirQualityDaily.to_schema().columns))
-    return publish_derived(lake.lake, "mart", "air_quality_daily", frame, AirQualityDaily)
+    return publish_derived(lake.lake, "mart", "air_quality_daily", frame, AirQualityDaily, about=dict(
+        title="air quality daily", theme="environment", temporal_column="date",
+        description="Daily VN_AQI per station and 2025 ward, with dominant pollutant, category name and colour.",
+        publisher="urbanlake, from the monitoring network's observations"))

@@ -10,6 +10,9 @@ from schemas.environment import AirQualityHourlyIndex
 from warehouse.tables import LakeTable
 
 KEY = dg.AssetKey(["staging", "air_quality_hourly_index"])
+ABOUT = dict(title="air quality hourly index", theme="environment", temporal_column="date_observed",
+             description="Hourly VN_AQI per station (Decision 1459/QĐ-TCMT, Nowcast for PM), computed by the lake.",
+             publisher="urbanlake, from the monitoring network's observations")
 
 
 @dg.asset(key=KEY, deps=[dg.AssetKey(["staging", "air_quality_observations"])], group_name="environment",
@@ -26,4 +29,4 @@ def air_quality_hourly_index(lake: LakeResource) -> dg.MaterializeResult:
         observations.select("station_id", "date_observed", "ward_code"), on=["station_id", "date_observed"])
     frame = index.select(list(AirQualityHourlyIndex.to_schema().columns))
     return publish_derived(lake.lake, "staging", "air_quality_hourly_index", frame, AirQualityHourlyIndex,
-                           period="date_observed")
+                           period="date_observed", about=ABOUT)

@@ -7,6 +7,7 @@ import polars as pl
 from pipelines.resources import LakeResource
 from schemas import geography
 from warehouse.build import build_warehouse
+from warehouse.catalog import TableAbout
 from warehouse.tables import LakeTable
 
 _TABLES = {
@@ -24,7 +25,10 @@ def _reference_asset(name: str, description: str, build) -> dg.AssetsDefinition:
     @dg.asset(key=["ref", name], group_name="reference", kinds={"parquet", "duckdb"}, description=description)
     def reference(lake: LakeResource) -> dg.MaterializeResult:
         frame: pl.DataFrame = build()
-        table = LakeTable(lake.lake, "ref", name)
+        table = LakeTable(lake.lake, "ref", name, about=TableAbout(
+            title=name.replace("_", " "), description=description, theme="reference", frequency="irregular",
+            publisher="Ministry of Home Affairs (administrative units), via the vietnamadminunits package",
+            columns=[{"name": c, "type": str(t), "description": ""} for c, t in frame.schema.items()]))
         table.replace(frame)
         build_warehouse(lake.lake)
         return dg.MaterializeResult(metadata={

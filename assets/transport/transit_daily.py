@@ -17,4 +17,7 @@ KEY = dg.AssetKey(["mart", "transit_daily"])
 def transit_daily(lake: LakeResource) -> dg.MaterializeResult:
     frame = run_mart(lake.lake, "transit_daily", {"staging.fare_card_taps": SharedTransitBoardings,
                                                   "staging.transit_stops": SharedTransitStop})
-    return publish_derived(lake.lake, "mart", "transit_daily", frame, TransitDaily)
+    return publish_derived(lake.lake, "mart", "transit_daily", frame, TransitDaily, about=dict(
+        title="transit daily", theme="transport", temporal_column="service_date",
+        description="Boardings per service date, route and stop (GTFS-ride style), from fare-card taps.",
+        publisher="urbanlake, from the public transport operator's fare-card taps"))
