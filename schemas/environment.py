@@ -74,7 +74,16 @@ def _sub_index(pollutant: str):
     return pa.Field(nullable=True, ge=0, le=500, description=f"VN_AQI sub-index of {pollutant}, unrounded")
 
 
-class AirQualityHourlyIndex(pa.DataFrameModel):
+class VnAqiCategory(pa.DataFrameModel):
+    """The reading of an index: its dominant pollutant, category name and colour (null without an index)."""
+
+    dominant_pollutant: str = pa.Field(nullable=True, isin=POLLUTANTS, description="pollutant with the largest sub-index")
+    category: str = pa.Field(nullable=True, isin=CATEGORY_NAMES, description="category name (Tốt … Nguy hại)")
+    category_en: str = pa.Field(nullable=True, description="category name in English")
+    colour_rgb: str = pa.Field(nullable=True, description="category colour as R,G,B")
+
+
+class AirQualityHourlyIndex(VnAqiCategory):
     """VN_AQI per station and hour, computed by the lake (Decision 1459/QĐ-TCMT; Nowcast for PM)."""
 
     station_id: str = pa.Field(description="monitoring station id")
@@ -90,10 +99,6 @@ class AirQualityHourlyIndex(pa.DataFrameModel):
     aqi_o3: float = _sub_index("O₃ (1-hour table)")
     vn_aqi: int = pa.Field(nullable=True, ge=0, le=500,
                            description="hourly VN_AQI: largest sub-index rounded half up; null without PM")
-    dominant_pollutant: str = pa.Field(nullable=True, isin=POLLUTANTS, description="pollutant with the largest sub-index")
-    category: str = pa.Field(nullable=True, isin=CATEGORY_NAMES, description="category name (Tốt … Nguy hại)")
-    category_en: str = pa.Field(nullable=True, description="category name in English")
-    colour_rgb: str = pa.Field(nullable=True, description="category colour as R,G,B")
 
     class Config:
         strict = True

@@ -8,7 +8,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas import geography
-from schemas.environment import CATEGORY_NAMES, POLLUTANTS
+from schemas.environment import VnAqiCategory
 
 WARDS_2025 = sorted(geography.ward_codes_2025())
 SMALL_COUNT = 5  # civil-status counts of 1-4 in a ward-month are suppressed (Decree 13/2023)
@@ -23,7 +23,7 @@ def _share(description: str):
     return pa.Field(nullable=True, ge=0, le=1, description=description)
 
 
-class AirQualityDaily(pa.DataFrameModel):
+class AirQualityDaily(VnAqiCategory):
     """Daily VN_AQI per station (Decision 1459/QĐ-TCMT daily rules), with the station's 2025 ward."""
 
     station_id: str = pa.Field(description="monitoring station id")
@@ -33,10 +33,6 @@ class AirQualityDaily(pa.DataFrameModel):
     pm25_24h: float = pa.Field(nullable=True, ge=0, description="24-hour mean PM2.5, µg/m³ (null below 18 hours)")
     pm10_24h: float = pa.Field(nullable=True, ge=0, description="24-hour mean PM10, µg/m³ (null below 18 hours)")
     vn_aqi: int = pa.Field(nullable=True, ge=0, le=500, description="daily VN_AQI; null without a PM index")
-    dominant_pollutant: str = pa.Field(nullable=True, isin=POLLUTANTS, description="pollutant with the largest sub-index")
-    category: str = pa.Field(nullable=True, isin=CATEGORY_NAMES, description="category name (Tốt … Nguy hại)")
-    category_en: str = pa.Field(nullable=True, description="category name in English")
-    colour_rgb: str = pa.Field(nullable=True, description="category colour as R,G,B")
 
     class Config:
         strict = True
