@@ -8,6 +8,7 @@ from assets.common.factory import dataset_assets
 from assets.cross_agency import CROSS_AGENCY_ASSETS
 from assets.environment.daily_index import air_quality_daily
 from assets.environment.hourly_index import air_quality_hourly_index
+from assets.quality import QUALITY_CHECKS
 from assets.transport.transit_daily import transit_daily
 from assets.reference import REFERENCE_ASSETS
 from assets.registry import DATASETS
@@ -21,6 +22,7 @@ defs = dg.Definitions(
         *REFERENCE_ASSETS, *(a for spec in DATASETS for a in dataset_assets(spec)),
         air_quality_hourly_index, air_quality_daily, transit_daily, *CROSS_AGENCY_ASSETS,
     ],
+    asset_checks=QUALITY_CHECKS,
     jobs=[lake_job],
     schedules=[daily_schedule],
     sensors=[landing_sensor],

@@ -52,9 +52,13 @@ def delivery_ledger(lake: Lake) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema).sort("dataset", "delivery")
 
 
-def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> list[str]:
-    """Create a schema per layer and a view per shared table of the lake; return the views made."""
-    made = []
+def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str], dict[str, str]]:
+    """Create a schema per layer and a view per shared table of the lake.
+
+    Returns the views made and, for tables whose files cannot be read, the error (one broken table
+    never hides the others).
+    """
+    made, unreadable = [], {}
     for layer in LAYERS:
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
     for path in lake.manifests():
@@ -66,9 +70,13 @@ def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> list[str]:
             continue
         schema, name = manifest["table"].split(".", 1)
         hive = any("=" in f.split("/")[0] for e in manifest["deliveries"].values() for f in e["files"])
-        con.execute(_view_sql(schema, name, files, hive))
+        try:
+            con.execute(_view_sql(schema, name, files, hive))
+        except duckdb.Error as err:
+            unreadable[manifest["table"]] = f"cannot read the table: {type(err).__name__}: {err}"
+            continue
         made.append(manifest["table"])
-    return made
+    return made, unreadable
 
 
 def build_warehouse(lake: Lake, extra_tables: dict[str, pl.DataFrame] | None = None) -> list[str]:
@@ -78,7 +86,7 @@ def build_warehouse(lake: Lake, extra_tables: dict[str, pl.DataFrame] | None = N
         tmp = lake.warehouse.with_name(f".{lake.warehouse.name}.{uuid.uuid4().hex}.tmp")
         con = duckdb.connect(str(tmp))
         try:
-            made = register_views(con, lake)
+            made, _ = register_views(con, lake)
             catalog = _catalog(con, lake, made)
             tables = {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog, **(extra_tables or {})}
             for qualified, df in tables.items():

@@ -36,7 +36,7 @@ def run_mart(lake: Lake, name: str, inputs: dict[str, type[pa.DataFrameModel]],
              params: dict | None = None) -> pl.DataFrame:
     """Execute `sql/<name>.sql` over the lake; `inputs` maps each table it reads to that table's contract."""
     with duckdb.connect() as con:
-        present = set(register_views(con, lake))
+        present = set(register_views(con, lake)[0])
         for qualified, model in inputs.items():
             if qualified not in present:
                 _empty_view(con, qualified, model)

@@ -42,5 +42,6 @@ def publish_derived(lake: Lake, layer: str, name: str, frame: pl.DataFrame, mode
     build_warehouse(lake)
     return dg.MaterializeResult(
         metadata={"dagster/row_count": frame.height, "dagster/column_schema": table_schema(model),
-                  "warehouse_table": f"{layer}.{name}", "path": dg.MetadataValue.path(str(table.dir)), **metadata},
+                  "warehouse_table": f"{layer}.{name}", "path": dg.MetadataValue.path(str(table.dir)),
+                  "data_docs": dg.MetadataValue.path(str(lake.docs / "index.html")), **metadata},
         check_results=[check])

@@ -69,6 +69,7 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
             "dagster/row_count": sum(e["rows"] for e in ledger if e["files"]),
             "dagster/column_schema": table_schema(spec.shared_model),
             "warehouse_table": f"staging.{spec.name}", "path": dg.MetadataValue.path(str(staging.dir)),
+            "data_docs": dg.MetadataValue.path(str(lake.lake.docs / "index.html")),
         })
         yield dg.MaterializeResult(asset_key=quarantine_key, metadata={
             "dagster/row_count": sum(e["rows"] for e in quarantine.deliveries().values() if e["files"]),
