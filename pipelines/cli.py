@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(render())
         return 0
     if args.command == "ui":
-        os.execvp("dagster", ["dagster", "dev", "-m", "pipelines.definitions"])
+        dagster = str(Path(sys.executable).with_name("dagster"))  # the venv's, activated or not
+        os.execv(dagster, [dagster, "dev", "-m", "pipelines.definitions"])
     return _run(args)
 
 
