@@ -7,6 +7,7 @@ so a bug in the step (or a half-finished publish) shows up here.
 from __future__ import annotations
 
 import dagster as dg
+import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
@@ -54,19 +55,22 @@ def row_accounting(spec: DatasetSpec, lake: Lake) -> dg.AssetCheckResult:
     )
 
 
+def validate_contract(frame: pl.DataFrame, model: type[pa.DataFrameModel], check_name: str) -> dg.AssetCheckResult:
+    """A published frame against its pandera model, as a check result listing failures per rule."""
+    try:
+        model.validate(frame, lazy=True)
+    except SchemaErrors as err:
+        by_check = err.failure_cases.group_by("column", "check").len().sort("len", descending=True)
+        return dg.AssetCheckResult(check_name=check_name, passed=False, metadata={
+            "rows": frame.height,
+            "failures": dg.MetadataValue.md("\n".join(f"- `{c}` {k}: {n}" for c, k, n in by_check.iter_rows()))})
+    return dg.AssetCheckResult(check_name=check_name, passed=True, metadata={"rows": frame.height})
+
+
 def shared_contract(spec: DatasetSpec, lake: Lake) -> dg.AssetCheckResult:
     """The published staging table, as analysts read it, validates against its pandera contract."""
     _, staging, _ = tables(spec, lake)
     scan = staging.scan()
     if scan is None:
         return dg.AssetCheckResult(check_name=SHARED_CONTRACT, passed=True, metadata={"rows": 0})
-    frame = scan.drop("period", strict=False).collect()
-    try:
-        spec.shared_model.validate(frame, lazy=True)
-    except SchemaErrors as err:
-        by_check = err.failure_cases.group_by("column", "check").len().sort("len", descending=True)
-        return dg.AssetCheckResult(
-            check_name=SHARED_CONTRACT, passed=False, metadata={
-                "rows": frame.height, "failures": dg.MetadataValue.md(
-                    "\n".join(f"- `{c}` {k}: {n}" for c, k, n in by_check.iter_rows()))})
-    return dg.AssetCheckResult(check_name=SHARED_CONTRACT, passed=True, metadata={"rows": frame.height})
+    return validate_contract(scan.drop("period", strict=False).collect(), spec.shared_model, SHARED_CONTRACT)

@@ -3,8 +3,8 @@
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
-from pandera.errors import SchemaErrors
 
+from assets.common.checks import validate_contract
 from assets.common.factory import table_schema
 from warehouse.build import build_warehouse
 from warehouse.catalog import TableAbout
@@ -18,24 +18,13 @@ def contract_check_spec(key: dg.AssetKey, model: type[pa.DataFrameModel]) -> dg.
     return dg.AssetCheckSpec(CONTRACT, asset=key, description=f"the table validates against {model.__name__}")
 
 
-def validate_contract(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> dg.AssetCheckResult:
-    try:
-        model.validate(frame, lazy=True)
-    except SchemaErrors as err:
-        by_check = err.failure_cases.group_by("column", "check").len().sort("len", descending=True)
-        return dg.AssetCheckResult(check_name=CONTRACT, passed=False, metadata={
-            "rows": frame.height,
-            "failures": dg.MetadataValue.md("\n".join(f"- `{c}` {k}: {n}" for c, k, n in by_check.iter_rows()))})
-    return dg.AssetCheckResult(check_name=CONTRACT, passed=True, metadata={"rows": frame.height})
-
-
 def publish_derived(lake: Lake, layer: str, name: str, frame: pl.DataFrame, model: type[pa.DataFrameModel],
                     *, about: dict, period: str | None = None, **metadata) -> dg.MaterializeResult:
     """Validate, publish whole (partitioned by month of `period` if given), refresh the warehouse.
 
     `about`: title, description, publisher, theme and temporal_column of the table, for the catalog.
     """
-    check = validate_contract(frame, model)
+    check = validate_contract(frame, model, CONTRACT)
     stored = frame.with_columns(pl.col(period).dt.strftime("%Y-%m").alias("period")) if period else frame
     table = LakeTable(lake, layer, name, about=TableAbout.of_model(model, **about))
     table.replace(stored, partition_by="period" if period else None)
