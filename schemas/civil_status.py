@@ -143,7 +143,7 @@ class SharedBirthRegistration(SharedWardKeyed):
     """A birth as shared across agencies: pseudonymised IDs, month of birth, no names or ethnicity."""
 
     registration_key: str = _pseudonym("keyed pseudonym of the registration number")
-    registration_date: dt.date = pa.Field(description="date the birth was registered")
+    registration_month: dt.date = pa.Field(description="first day of the month the birth was registered")
     child_pseudonym: str = _pseudonym("keyed pseudonym of the child's personal ID")
     child_sex: str = pa.Field(isin=SEXES, description="Nam (male) or Nữ (female)")
     child_birth_month: dt.date = pa.Field(description="first day of the month of birth (date generalised)")
@@ -158,7 +158,7 @@ class SharedDeathRegistration(SharedWardKeyed):
     """A death as shared across agencies: pseudonymised ID, birth year, month of death, age."""
 
     registration_key: str = _pseudonym("keyed pseudonym of the registration number")
-    registration_date: dt.date = pa.Field(description="date the death was registered")
+    registration_month: dt.date = pa.Field(description="first day of the month the death was registered")
     deceased_pseudonym: str = _pseudonym("keyed pseudonym of the deceased's personal ID")
     deceased_sex: str = pa.Field(isin=SEXES, description="Nam (male) or Nữ (female)")
     deceased_birth_year: int = pa.Field(description="year of birth")
@@ -170,7 +170,7 @@ class SharedMarriageRegistration(SharedWardKeyed):
     """A marriage as shared across agencies: pseudonymised spouses and their birth years."""
 
     registration_key: str = _pseudonym("keyed pseudonym of the registration number")
-    registration_date: dt.date = pa.Field(description="date the marriage was registered")
+    registration_month: dt.date = pa.Field(description="first day of the month the marriage was registered")
     husband_pseudonym: str = _pseudonym("keyed pseudonym of the husband's personal ID")
     husband_birth_year: int = pa.Field(description="husband's year of birth")
     wife_pseudonym: str = _pseudonym("keyed pseudonym of the wife's personal ID")

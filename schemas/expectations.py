@@ -141,8 +141,8 @@ def online_public_services(gxe, col):
 # ---- staging: profiles aggregated in DuckDB over every row --------------------------------------------
 
 @suite("staging", "birth_registrations", "Per month and ward: plausible parents' ages, no child registered twice.",
-       """SELECT date_trunc('month', registration_date)::DATE AS month, ward_code, count(*) AS births,
-            count(*) FILTER (WHERE registration_date < child_birth_month) AS registered_before_birth,
+       """SELECT registration_month AS month, ward_code, count(*) AS births,
+            count(*) FILTER (WHERE registration_month < child_birth_month) AS registered_before_birth,
             min(year(child_birth_month) - mother_birth_year) AS min_mother_age,
             max(year(child_birth_month) - mother_birth_year) AS max_mother_age,
             min(year(child_birth_month) - father_birth_year) AS min_father_age,

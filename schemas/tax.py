@@ -70,8 +70,8 @@ class SharedBusinessRegistration(SharedWardKeyed):
 
     taxpayer_key: str = pa.Field(str_matches=r"^[0-9a-f]{20}$", unique=True,
                                  description="keyed pseudonym of the tax code: joins registrations and payments")
-    taxpayer_type: str = pa.Field(isin=TAXPAYER_TYPES, description="organisation (10 digits), branch (13), "
-                                  "individual or household business (12-digit personal ID)")
+    taxpayer_type: str = pa.Field(isin=TAXPAYER_TYPES, description="organisation (10 digits), branch (13), or "
+                                  "individual: a household business or a person (12-digit personal ID)")
     tax_code: str = pa.Field(nullable=True, description="tax code of organisations and branches (public); "
                              "null for individuals")
     business_name: str = pa.Field(nullable=True, description="registered name; null for individuals")

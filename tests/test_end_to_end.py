@@ -62,7 +62,7 @@ def test_warehouse_has_a_schema_per_layer_and_no_raw_personal_data(lake_run):
         tables = {tuple(r) for r in con.sql("select table_schema, table_name from information_schema.tables").fetchall()}
         for spec in DATASETS:
             assert ("staging", spec.name) in tables and ("quarantine", spec.name) in tables
-            assert (("raw", spec.name) in tables) == (not spec.personal)
+            assert ("raw", spec.name) not in tables
         assert {("ref", "wards_2025"), ("ref", "wards_before_reform"), ("ref", "ward_crosswalk"),
                 ("raw", "deliveries"), ("staging", "air_quality_hourly_index")} <= tables
         assert con.sql("select count(*) from ref.wards_2025").fetchone() == (126,)

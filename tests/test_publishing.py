@@ -1,5 +1,7 @@
 """Atomic, idempotent publishing: manifests name the current files; a crash keeps the last good version."""
 
+import os
+
 import duckdb
 import polars as pl
 import pytest
@@ -79,3 +81,45 @@ def test_a_reader_keeps_its_version_while_the_warehouse_is_rebuilt(tmp_path):
     reader.close()
     with duckdb.connect(str(lake.warehouse), read_only=True) as fresh:
         assert fresh.sql("select sum(value) from staging.t").fetchone() == (15,)
+
+
+def test_grace_period_counts_from_retirement_not_from_writing(tmp_path):
+    table = LakeTable(Lake(tmp_path), "mart", "m")
+    table.publish(tables.FULL_TABLE, _frame([1]))
+    old = table.files()[0]
+    day_ago = old.stat().st_mtime - 86_400
+    os.utime(old, (day_ago, day_ago))  # yesterday's version, written long before the grace period
+    table.publish(tables.FULL_TABLE, _frame([2]))
+    assert old.exists(), "a reader who opened the warehouse a minute ago still needs yesterday's file"
+
+
+def test_late_redelivery_of_an_older_snapshot_does_not_replace_the_newer_one(tmp_path):
+    table = LakeTable(Lake(tmp_path), "staging", "stops")
+    table.publish("2025-07-10/s.csv", _frame([1]), supersede=True)
+    table.publish("2025-08-01/s.csv", _frame([2, 3]), supersede=True)
+    table.publish("2025-07-10/s.csv", _frame([9]), supersede=True)  # a corrected old list arrives late
+    assert sorted(table.scan().collect()["value"].to_list()) == [2, 3]
+    assert table.deliveries()["2025-07-10/s.csv"]["superseded_by"] == "2025-08-01/s.csv"
+
+
+def test_unreadable_table_keeps_the_previous_warehouse(tmp_path):
+    lake = Lake(tmp_path)
+    table = LakeTable(lake, "staging", "t")
+    table.publish("d", _frame([1, 2]))
+    build_warehouse(lake)
+    table.files()[0].write_bytes(b"not parquet")
+    with pytest.raises(RuntimeError, match="staging.t"):
+        build_warehouse(lake)
+    with duckdb.connect(str(lake.warehouse), read_only=True) as con:
+        assert con.sql("select count(*) from information_schema.tables where table_name = 't'").fetchone() == (1,)
+    assert not list(tmp_path.glob(".warehouse.duckdb.*.tmp"))
+
+
+def test_a_mart_over_a_never_published_input_is_empty_not_an_error(tmp_path):
+    from schemas.marts import TransitDaily
+    from schemas.transport import SharedTransitBoardings, SharedTransitStop
+    from warehouse.marts import run_mart
+    frame = run_mart(Lake(tmp_path), "transit_daily", {"staging.fare_card_taps": SharedTransitBoardings,
+                                                       "staging.transit_stops": SharedTransitStop})
+    assert frame.height == 0
+    TransitDaily.validate(frame)

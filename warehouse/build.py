@@ -79,25 +79,27 @@ def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str
     return made, unreadable
 
 
-def build_warehouse(lake: Lake, extra_tables: dict[str, pl.DataFrame] | None = None) -> list[str]:
-    """Rebuild the warehouse file from the manifests and swap it in atomically; return the views made."""
+def build_warehouse(lake: Lake) -> list[str]:
+    """Rebuild the warehouse file from the manifests and swap it in atomically; return what it holds."""
     lake.root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(lake.root / ".warehouse.lock")):
         tmp = lake.warehouse.with_name(f".{lake.warehouse.name}.{uuid.uuid4().hex}.tmp")
-        con = duckdb.connect(str(tmp))
         try:
-            made, _ = register_views(con, lake)
-            catalog = _catalog(con, lake, made)
-            tables = {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog, **(extra_tables or {})}
-            for qualified, df in tables.items():
-                schema, name = qualified.split(".", 1)
-                con.register("_frame", df.to_arrow())
-                con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{name}" AS SELECT * FROM _frame')
-                con.unregister("_frame")
-                made.append(qualified)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+            with duckdb.connect(str(tmp)) as con:
+                made, unreadable = register_views(con, lake)
+                if unreadable:  # keep the previous warehouse rather than publish one missing tables
+                    raise RuntimeError(f"warehouse not rebuilt, tables cannot be read: {unreadable}")
+                catalog = _catalog(con, lake, made)
+                for qualified, df in {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog}.items():
+                    schema, name = qualified.split(".", 1)
+                    con.register("_frame", df.to_arrow())
+                    con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{name}" AS SELECT * FROM _frame')
+                    con.unregister("_frame")
+                    made.append(qualified)
+                con.execute("CHECKPOINT")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         os.replace(tmp, lake.warehouse)
         write_json_atomic(dcat_jsonld(catalog, lake.lake.as_uri()), lake.catalog)
         return made

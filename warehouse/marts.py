@@ -2,7 +2,7 @@
 
 The SQL reads the same views analysts see (staging.*, ref.*, mart.*), built in a private in-memory
 database, so it never touches the warehouse file. A table that has never been published yet appears
-as an empty view with its contract's columns, so a mart is computed (empty where data is missing)
+as an empty table with its contract's columns, so a mart is computed (empty where data is missing)
 instead of failing on a missing table.
 """
 
@@ -24,11 +24,11 @@ def mart_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _empty_view(con: duckdb.DuckDBPyConnection, qualified: str, model: type[pa.DataFrameModel]) -> None:
+def _empty_table(con: duckdb.DuckDBPyConnection, qualified: str, model: type[pa.DataFrameModel]) -> None:
     empty = pl.DataFrame(schema={n: c.dtype.type for n, c in model.to_schema().columns.items()})
     con.register("_empty", empty.to_arrow())
     schema, name = qualified.split(".", 1)
-    con.execute(f'CREATE VIEW "{schema}"."{name}" AS SELECT * FROM _empty')
+    con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM _empty')
     con.unregister("_empty")
 
 
@@ -36,8 +36,10 @@ def run_mart(lake: Lake, name: str, inputs: dict[str, type[pa.DataFrameModel]],
              params: dict | None = None) -> pl.DataFrame:
     """Execute `sql/<name>.sql` over the lake; `inputs` maps each table it reads to that table's contract."""
     with duckdb.connect() as con:
-        present = set(register_views(con, lake)[0])
+        present, unreadable = register_views(con, lake)
+        if broken := {t: e for t, e in unreadable.items() if t in inputs}:
+            raise RuntimeError(f"mart {name}: input tables cannot be read: {broken}")
         for qualified, model in inputs.items():
             if qualified not in present:
-                _empty_view(con, qualified, model)
+                _empty_table(con, qualified, model)
         return con.execute(mart_sql(name), params or {}).pl()

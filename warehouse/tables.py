@@ -89,24 +89,39 @@ class LakeTable:
 
     def commit(self, delivery: str, files: list[str], rows: int, *, columns: dict | None = None,
                supersede: bool = False, **facts) -> dict:
-        """Make `files` the current content of `delivery` (the atomic step); with `supersede`, the only content."""
+        """Make `files` the current content of `delivery` (the atomic step).
+
+        With `supersede` (snapshot datasets) the newest delivery is the table: committing it retires
+        the older ones, and a late re-delivery of an older snapshot is kept only in the ledger.
+        Replaced files are retired, not deleted: readers of the previous version keep them for the
+        grace period.
+        """
         with self._locked():
             manifest = self.manifest()
             now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-            checksums = {f: _sha256(self.dir / f) for f in files}
+            checksums = {f: sha256_file(self.dir / f) for f in files}
             entry = {"files": files, "rows": rows, "published_at": now, "checksums": checksums, **facts}
+            deliveries = manifest["deliveries"]
+            retiring = list(deliveries.get(delivery, {}).get("files", []))
             if supersede:
-                for key, old in manifest["deliveries"].items():
-                    if key != delivery and old["files"]:
+                newer = max((k for k, e in deliveries.items() if k > delivery and e["files"]), default=None)
+                if newer:
+                    retiring += files
+                    entry.update(files=[], superseded_by=newer)
+                for key, old in deliveries.items():
+                    if key < delivery and old["files"] and not newer:
+                        retiring += old["files"]
                         old.update(files=[], superseded_by=delivery)
-            manifest["deliveries"][delivery] = entry
+            deliveries[delivery] = entry
+            retired = manifest.setdefault("retired", {})
+            retired.update({f: time.time() for f in retiring if f not in entry["files"]})
             if columns is not None:
                 manifest["columns"] = [{"name": n, "type": str(t)} for n, t in columns.items()]
             manifest.update(updated_at=now, restricted=self.restricted)
             if self.about is not None:
                 manifest["about"] = self.about.as_dict()
-            write_json_atomic(manifest, self.manifest_path)
             self._collect_garbage(manifest)
+            write_json_atomic(manifest, self.manifest_path)
         return entry
 
     def publish(self, delivery: str, df: pl.DataFrame, *, partition_by: str | None = None,
@@ -143,15 +158,20 @@ class LakeTable:
         return self.commit(delivery, [], 0, **facts)
 
     def _collect_garbage(self, manifest: dict) -> None:
+        """Delete files retired more than the grace period ago, and orphans of crashed writes as old."""
         live = {f for entry in manifest["deliveries"].values() for f in entry["files"]}
+        retired = manifest.get("retired", {})
         cutoff = time.time() - GC_GRACE_SECONDS
         for path in self.dir.rglob("*.parquet"):
             rel = path.relative_to(self.dir).as_posix()
-            if rel not in live and path.stat().st_mtime < cutoff:
+            if rel in live:
+                continue
+            if retired.get(rel, path.stat().st_mtime) < cutoff:
                 path.unlink(missing_ok=True)
+                retired.pop(rel, None)
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):

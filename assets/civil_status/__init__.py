@@ -18,7 +18,7 @@ def _month(column: str) -> pl.Expr:
 def publish_births(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:
     return valid.select(
         "_row_number", *WARD,
-        p.expr("registration_number").alias("registration_key"), "registration_date",
+        p.expr("registration_number").alias("registration_key"), _month("registration_date").alias("registration_month"),
         p.expr("child_personal_id").alias("child_pseudonym"), "child_sex",
         _month("child_date_of_birth").alias("child_birth_month"), "child_nationality",
         p.expr("mother_personal_id").alias("mother_pseudonym"), "mother_birth_year",
@@ -34,7 +34,7 @@ def publish_deaths(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:
     age = died.dt.year() - born.dt.year() - pl.when(birthday_passed).then(0).otherwise(1)
     return valid.select(
         "_row_number", *WARD,
-        p.expr("registration_number").alias("registration_key"), "registration_date",
+        p.expr("registration_number").alias("registration_key"), _month("registration_date").alias("registration_month"),
         p.expr("deceased_personal_id").alias("deceased_pseudonym"), "deceased_sex",
         born.dt.year().cast(pl.Int64).alias("deceased_birth_year"), _month("date_of_death").alias("death_month"),
         age.cast(pl.Int64).alias("age_at_death"),
@@ -44,7 +44,7 @@ def publish_deaths(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:
 def publish_marriages(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:
     return valid.select(
         "_row_number", *WARD,
-        p.expr("registration_number").alias("registration_key"), "registration_date",
+        p.expr("registration_number").alias("registration_key"), _month("registration_date").alias("registration_month"),
         p.expr("husband_personal_id").alias("husband_pseudonym"),
         pl.col("husband_date_of_birth").dt.year().cast(pl.Int64).alias("husband_birth_year"),
         p.expr("wife_personal_id").alias("wife_pseudonym"),
@@ -53,7 +53,7 @@ def publish_marriages(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:
 
 
 _COMMON = dict(agency="justice", sector="civil_status", event_date="registration_date",
-               period="registration_date", natural_key=("registration_key",))
+               period="registration_month", natural_key=("registration_key",))
 
 BIRTHS = DatasetSpec(
     name="birth_registrations", description="Births registered by the wards, pseudonymised.",

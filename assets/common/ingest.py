@@ -19,14 +19,18 @@ from assets.common.validation import QUARANTINE_SCHEMA, normalise_text, validate
 from schemas import geography
 from schemas.rules import RULE_REASONS
 from warehouse.lake import Lake
-from warehouse.tables import LakeTable
+from warehouse.tables import LakeTable, sha256_file
 
 _PERIOD = "period"
 
 
 def tables(spec: DatasetSpec, lake: Lake) -> tuple[LakeTable, LakeTable, LakeTable]:
-    """(raw, staging, quarantine) tables of a dataset; raw holds personal data and is restricted."""
-    return (LakeTable(lake, "raw", spec.name, restricted=bool(spec.personal), about=spec.about("raw")),
+    """(raw, staging, quarantine) tables of a dataset.
+
+    Raw is restricted, whether or not the contract names personal columns: an agency may deliver
+    columns the contract does not know, and only the validated projection is shared.
+    """
+    return (LakeTable(lake, "raw", spec.name, restricted=True, about=spec.about("raw")),
             LakeTable(lake, "staging", spec.name, about=spec.about("staging")),
             LakeTable(lake, "quarantine", spec.name, about=spec.about("quarantine")))
 
@@ -48,7 +52,7 @@ def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
     known = raw.deliveries()
     by_checksum = {e["source_sha256"]: k for k, e in known.items() if not e.get("duplicate_of")}
     for delivery in deliveries:
-        checksum = landing.sha256(delivery.path)
+        checksum = sha256_file(delivery.path)
         if known.get(delivery.id, {}).get("source_sha256") == checksum:
             report.unchanged += 1
             continue

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import hashlib
 import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
 
 FORMATS = (".csv", ".json", ".ndjson", ".jsonl", ".xlsx")
 ROW_NUMBER = "_row_number"
@@ -65,14 +65,6 @@ def discover(landing: Path, agency: str, dataset: str) -> tuple[list[Delivery], 
             continue
         found.append(Delivery(dataset, date, path, rel))
     return found, rejected
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def detect_encoding(path: Path) -> str:

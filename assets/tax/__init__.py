@@ -9,7 +9,10 @@ from assets.common.pseudonyms import Pseudonymiser
 from schemas import tax as contract
 from schemas.identifiers import compact_tax_code
 
-_INDIVIDUAL = pl.col("tax_code").str.len_chars() == 12  # a personal ID used as tax number
+# A person behind the tax code: a personal ID used as tax number (12 digits, since July 2025), or a
+# household business, registered as "Hộ kinh doanh <owner's name>" whatever its code's length.
+_INDIVIDUAL = ((pl.col("tax_code").str.len_chars() == 12)
+               | pl.col("business_name").str.to_lowercase().str.starts_with("hộ kinh doanh"))
 
 
 def publish_registrations(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:

@@ -6,9 +6,9 @@
 WITH months AS (
     SELECT DISTINCT CAST(date_trunc('month', d) AS DATE) AS month
     FROM (
-        SELECT registration_date AS d FROM staging.birth_registrations
-        UNION ALL SELECT registration_date FROM staging.death_registrations
-        UNION ALL SELECT registration_date FROM staging.marriage_registrations
+        SELECT registration_month AS d FROM staging.birth_registrations
+        UNION ALL SELECT registration_month FROM staging.death_registrations
+        UNION ALL SELECT registration_month FROM staging.marriage_registrations
         UNION ALL SELECT issue_date FROM staging.construction_permits
         UNION ALL SELECT date FROM mart.air_quality_daily
         UNION ALL SELECT paid_on FROM staging.tax_payments
@@ -20,14 +20,14 @@ grid AS (
     SELECT w.ward_code, w.ward_name, m.month FROM ref.wards_2025 AS w CROSS JOIN months AS m
 ),
 civil AS (
-    SELECT ward_code, CAST(date_trunc('month', registration_date) AS DATE) AS month,
+    SELECT ward_code, registration_month AS month,
            count(*) FILTER (WHERE kind = 'birth') AS births,
            count(*) FILTER (WHERE kind = 'death') AS deaths,
            count(*) FILTER (WHERE kind = 'marriage') AS marriages
     FROM (
-        SELECT ward_code, registration_date, 'birth' AS kind FROM staging.birth_registrations
-        UNION ALL SELECT ward_code, registration_date, 'death' FROM staging.death_registrations
-        UNION ALL SELECT ward_code, registration_date, 'marriage' FROM staging.marriage_registrations
+        SELECT ward_code, registration_month, 'birth' AS kind FROM staging.birth_registrations
+        UNION ALL SELECT ward_code, registration_month, 'death' FROM staging.death_registrations
+        UNION ALL SELECT ward_code, registration_month, 'marriage' FROM staging.marriage_registrations
     )
     GROUP BY ALL
 ),
