@@ -22,6 +22,7 @@ RULE_REASONS: dict[str, str] = {
     "field_uniqueness": "duplicate key: an earlier row of this delivery has the same value",
     "multiple_fields_uniqueness": "duplicate key: an earlier row of this delivery has the same key",
     "unique_across_deliveries": "duplicate key: already published from an earlier delivery",
+    "file_structure": "the file's columns cannot be mapped onto the contract",
 }
 
 

@@ -43,7 +43,7 @@ def test_temporal_coverage_and_column_descriptions(catalog):
     profile = rows["mart.ward_profile"]
     assert (profile["temporal_start"], profile["temporal_end"]) == (first, last)
     columns = json.loads(rows["staging.birth_registrations"]["columns"])
-    assert {c["name"] for c in columns} >= {"ward_code", "child_pseudonym", "registration_date"}
+    assert {c["name"] for c in columns} >= {"ward_code", "child_pseudonym", "registration_month"}
     assert all(c["description"] for c in columns if c["name"] != "period")
 
 

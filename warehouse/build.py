@@ -33,21 +33,26 @@ def _view_sql(schema: str, name: str, files: list[str], hive: bool) -> str:
 
 
 def delivery_ledger(lake: Lake) -> pl.DataFrame:
-    """Every delivery the lake has seen, with its row accounting: the `raw.deliveries` table."""
+    """Every file the lake has been delivered, what became of it and its row accounting: `raw.deliveries`."""
+    manifests = [json.loads(p.read_text(encoding="utf-8")) for p in lake.manifests()]
+    staged = {(m["table"].split(".", 1)[1], d): e for m in manifests if m["table"].startswith("staging.")
+              for d, e in m["deliveries"].items()}
     rows = []
-    for path in lake.manifests():
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        layer, table = manifest["table"].split(".", 1)
-        if layer != "staging":
+    for manifest in manifests:
+        layer, dataset = manifest["table"].split(".", 1)
+        if layer != "raw":
             continue
         for delivery, e in manifest["deliveries"].items():
-            if "rows_in" in e:
-                rows.append({"dataset": table, "delivery": delivery, "source_file": e.get("source_file"),
-                             "source_sha256": e.get("source_sha256"), "rows_in": e["rows_in"],
-                             "rows_published": e["rows_published"], "rows_quarantined": e["rows_quarantined"],
-                             "published_at": e.get("published_at")})
+            s = staged.get((dataset, delivery), {})
+            status = (f"duplicate of {e['duplicate_of']}" if e.get("duplicate_of")
+                      else f"rejected: {e['rejected']}" if e.get("rejected")
+                      else "published" if "rows_in" in s else "not staged yet")
+            rows.append({"dataset": dataset, "delivery": delivery, "source_file": e.get("source_file"),
+                         "source_sha256": e.get("source_sha256"), "status": status, "rows_in": s.get("rows_in"),
+                         "rows_published": s.get("rows_published"), "rows_quarantined": s.get("rows_quarantined"),
+                         "published_at": s.get("published_at")})
     schema = {"dataset": pl.String, "delivery": pl.String, "source_file": pl.String, "source_sha256": pl.String,
-              "rows_in": pl.Int64, "rows_published": pl.Int64, "rows_quarantined": pl.Int64,
+              "status": pl.String, "rows_in": pl.Int64, "rows_published": pl.Int64, "rows_quarantined": pl.Int64,
               "published_at": pl.String}
     return pl.DataFrame(rows, schema=schema).sort("dataset", "delivery")
 

@@ -153,6 +153,18 @@ class LakeTable:
                 manifest["about"] = self.about.as_dict()
                 write_json_atomic(manifest, self.manifest_path)
 
+    def remove(self, delivery: str) -> None:
+        """Withdraw everything `delivery` contributed (its files are retired, not deleted at once)."""
+        with self._locked():
+            manifest = self.manifest()
+            entry = manifest["deliveries"].pop(delivery, None)
+            if entry is None:
+                return
+            manifest.setdefault("retired", {}).update({f: time.time() for f in entry["files"]})
+            manifest["updated_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+            self._collect_garbage(manifest)
+            write_json_atomic(manifest, self.manifest_path)
+
     def record(self, delivery: str, **facts) -> dict:
         """Note a delivery that contributes no files (e.g. a duplicate of another delivery)."""
         return self.commit(delivery, [], 0, **facts)

@@ -8,6 +8,7 @@ checksum or the contract changed, and replaces that delivery's rows atomically.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -15,7 +16,7 @@ import polars as pl
 from assets.common import landing
 from assets.common.dataset import DatasetSpec
 from assets.common.pseudonyms import Pseudonymiser
-from assets.common.validation import QUARANTINE_SCHEMA, normalise_text, validate
+from assets.common.validation import QUARANTINE_SCHEMA, StructureError, normalise_text, validate
 from schemas import geography
 from schemas.rules import RULE_REASONS
 from warehouse.lake import Lake
@@ -50,23 +51,32 @@ def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
     report = RawReport()
     deliveries, report.rejected = landing.discover(lake.landing, spec.agency, spec.name)
     known = raw.deliveries()
-    by_checksum = {e["source_sha256"]: k for k, e in known.items() if not e.get("duplicate_of")}
+    holder = {k: e["source_sha256"] for k, e in known.items() if e["files"]}  # delivery → content it holds
     for delivery in deliveries:
         checksum = sha256_file(delivery.path)
-        if known.get(delivery.id, {}).get("source_sha256") == checksum:
+        entry = known.get(delivery.id, {})
+        twin = next((k for k, c in holder.items() if c == checksum and k != delivery.id), None)
+        # unchanged, unless it was a duplicate whose twin has since changed content
+        if entry.get("source_sha256") == checksum and (not entry.get("duplicate_of") or twin):
             report.unchanged += 1
             continue
-        twin = by_checksum.get(checksum)
         facts = {"source_file": delivery.relative_path, "source_sha256": checksum,
                  "delivery_date": delivery.delivery_date.isoformat()}
-        if twin and twin != delivery.id:
+        holder.pop(delivery.id, None)
+        if twin:
             raw.record(delivery.id, duplicate_of=twin, **facts)
             report.duplicates[delivery.id] = twin
             continue
         rel, path = raw.new_file(delivery.path.stem, f"delivery_date={delivery.delivery_date}")
-        rows, encoding = landing.write_as_text_parquet(delivery, path, workdir=raw.dir)
+        try:
+            rows, encoding = landing.write_as_text_parquet(delivery, path, workdir=raw.dir)
+        except landing.UnreadableDelivery as err:
+            path.unlink(missing_ok=True)
+            raw.record(delivery.id, rejected=str(err), **facts)
+            report.rejected.append(landing.Rejected(delivery.relative_path, str(err)))
+            continue
         raw.commit(delivery.id, [rel], rows, encoding=encoding, **facts)
-        by_checksum[checksum] = delivery.id
+        holder[delivery.id] = checksum
         report.ingested.append(delivery.id)
     return report
 
@@ -97,34 +107,54 @@ def _cross_delivery_duplicates(spec: DatasetSpec, shared: pl.DataFrame, staging:
     return shared.join(keys, on=list(spec.natural_key), how="semi").select("_row_number", *spec.natural_key)
 
 
+def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, column: str | None,
+                     rule: str, reason: str, value: pl.Expr | None = None) -> pl.DataFrame:
+    return frame.select(
+        pl.lit(delivery_id).alias("delivery"), pl.lit(source_file).alias("source_file"),
+        pl.col("_row_number").cast(pl.Int64).alias("row_number"), pl.lit(column, pl.String).alias("column"),
+        pl.lit(rule).alias("rule"), (value if value is not None else pl.lit(None, pl.String)).alias("offending_value"),
+        pl.lit(reason).alias("reason"))
+
+
+def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, staging: LakeTable, delivery_id: str,
+                            raw_entry: dict, pseudonymiser: Pseudonymiser) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The delivery's shared rows (with `_row_number` where rows are kept) and its quarantine rows."""
+    source = raw_entry["source_file"]
+    try:
+        text = normalise_text(raw_text, spec.rename)
+    except StructureError as err:  # the header itself is broken: every row waits for a corrected file
+        empty = pl.DataFrame(schema={n: c.dtype.type for n, c in spec.shared_model.to_schema().columns.items()})
+        return empty, _quarantine_rows(raw_text, delivery_id, source, None, "file_structure", str(err))
+    if spec.prepare:
+        text = spec.prepare(text)
+    outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=source,
+                       delivery_date=dt.date.fromisoformat(raw_entry["delivery_date"]),
+                       event_date=spec.event_date, personal=spec.personal)
+    valid = to_2025_wards(outcome.valid) if spec.ward_keyed else outcome.valid
+    shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))
+    if not spec.natural_key:
+        return shared, outcome.quarantine
+    dups = _cross_delivery_duplicates(spec, shared, staging, delivery_id)
+    rejected = _quarantine_rows(dups, delivery_id, source, ",".join(spec.natural_key), "unique_across_deliveries",
+                                RULE_REASONS["unique_across_deliveries"])
+    return (shared.join(dups.select("_row_number"), on="_row_number", how="anti"),
+            pl.concat([outcome.quarantine, rejected], how="diagonal_relaxed"))
+
+
 def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: dict,
                    pseudonymiser: Pseudonymiser) -> dict:
     """Validate one raw delivery, publish its valid rows and its quarantine rows; return the accounting."""
     raw, staging, quarantine = tables(spec, lake)
-    text = normalise_text(pl.read_parquet(raw.files(only_delivery=delivery_id)), spec.rename)
-    if spec.prepare:
-        text = spec.prepare(text)
-    outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=raw_entry["source_file"],
-                       delivery_date=pl.Series([raw_entry["delivery_date"]]).str.to_date().item(),
-                       event_date=spec.event_date, personal=spec.personal)
-    valid = to_2025_wards(outcome.valid) if spec.ward_keyed else outcome.valid
-    shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))
-
-    rejected = pl.DataFrame()
-    if spec.natural_key:
-        dups = _cross_delivery_duplicates(spec, shared, staging, delivery_id)
-        shared = shared.join(dups.select("_row_number"), on="_row_number", how="anti")
-        rejected = dups.select(
-            pl.lit(delivery_id).alias("delivery"), pl.lit(raw_entry["source_file"]).alias("source_file"),
-            pl.col("_row_number").alias("row_number"), pl.lit(",".join(spec.natural_key)).alias("column"),
-            pl.lit("unique_across_deliveries").alias("rule"),
-            pl.lit(None, pl.String).alias("offending_value"),
-            pl.lit(RULE_REASONS["unique_across_deliveries"]).alias("reason"))
-    quarantined = pl.concat([outcome.quarantine, rejected], how="diagonal_relaxed").cast(QUARANTINE_SCHEMA)
+    raw_text = pl.read_parquet(raw.files(only_delivery=delivery_id))
+    shared, quarantined = _shared_and_quarantined(spec, raw_text, staging, delivery_id, raw_entry, pseudonymiser)
+    quarantined = quarantined.cast(QUARANTINE_SCHEMA).select(QUARANTINE_SCHEMA.keys())
     shared = shared.drop("_row_number", strict=False).select(list(spec.shared_model.to_schema().columns))
-    published = shared.select(spec.published_rows).item() if shared.height else 0
-    accounting = {"rows_in": outcome.rows_in, "rows_published": int(published),
+    accounting = {"rows_in": raw_text.height,
+                  "rows_published": int(shared.select(spec.published_rows).item()) if shared.height else 0,
                   "rows_quarantined": quarantined["row_number"].n_unique()}
+    if accounting["rows_in"] != accounting["rows_published"] + accounting["rows_quarantined"]:
+        # Checked before anything is committed, so a faulty step never reaches the shared zone.
+        raise RuntimeError(f"{spec.name} {delivery_id}: rows in ≠ published + quarantined: {accounting}")
 
     if spec.period:
         shared = shared.with_columns(pl.col(spec.period).dt.strftime("%Y-%m").alias(_PERIOD))
@@ -144,7 +174,10 @@ def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser) -> StageR
     quarantine.describe()
     staged, report = staging.deliveries(), StageReport()
     for delivery_id, entry in sorted(raw.deliveries().items()):
-        if entry.get("duplicate_of"):
+        if not entry["files"]:  # a duplicate of another delivery, or a file that could not be read
+            if delivery_id in staged:  # it held rows before: they go, the twin or nothing replaces them
+                staging.remove(delivery_id)
+                quarantine.remove(delivery_id)
             continue
         previous = staged.get(delivery_id, {})
         if (previous.get("source_sha256") == entry["source_sha256"]

@@ -60,6 +60,9 @@ def discover(landing: Path, agency: str, dataset: str) -> tuple[list[Delivery], 
         except ValueError:
             rejected.append(Rejected(rel, f"folder {path.parent.name!r} is not a delivery date YYYY-MM-DD"))
             continue
+        if path.name.startswith("~$"):
+            rejected.append(Rejected(rel, "an Excel lock file (~$…) of a workbook still open, not a delivery"))
+            continue
         if path.suffix.lower() not in FORMATS:
             rejected.append(Rejected(rel, f"unsupported file type {path.suffix!r}; expected one of {FORMATS}"))
             continue
@@ -67,12 +70,18 @@ def discover(landing: Path, agency: str, dataset: str) -> tuple[list[Delivery], 
     return found, rejected
 
 
+class UnreadableDelivery(Exception):
+    """A delivered file that cannot be read as a table at all: the whole file is rejected, with this reason."""
+
+
 def detect_encoding(path: Path) -> str:
-    """'utf-8', 'utf-8-sig' or 'cp1258' (Vietnamese Windows code page), read in chunks."""
+    """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text") or 'cp1258' (Vietnamese Windows code page)."""
     with path.open("rb") as f:
         head = f.read(3)
         if head == codecs.BOM_UTF8:
             return "utf-8-sig"
+        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
         f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:
@@ -94,12 +103,15 @@ def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
 
 
 def _read_json(path: Path) -> pl.DataFrame:
+    text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() in (".ndjson", ".jsonl"):
-        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        records = [json.loads(line) for line in text.splitlines() if line.strip()]
     else:
-        records = json.loads(path.read_text(encoding="utf-8"))
+        records = json.loads(text)
         if isinstance(records, dict):
             records = [records]
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise UnreadableDelivery("JSON must be an array of objects, or one object per line (NDJSON)")
     # Each value is kept as its JSON text (nested objects too), so nothing is reinterpreted here.
     columns: dict[str, list] = {}
     for i, rec in enumerate(records):
@@ -110,19 +122,38 @@ def _read_json(path: Path) -> pl.DataFrame:
     return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()}, height=len(records))
 
 
+def _read_excel(path: Path) -> pl.DataFrame:
+    sheets = {name: df for name, df in pl.read_excel(path, sheet_id=0, infer_schema_length=0).items()
+              if df.height or df.width}
+    if len(sheets) != 1:
+        raise UnreadableDelivery(f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets) or 'none'}); "
+                                 "deliver exactly one sheet per file")
+    return next(iter(sheets.values()))
+
+
 def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = None) -> tuple[int, str]:
-    """Write the delivery as a Parquet file of strings plus `_row_number`; return (rows, encoding)."""
+    """Write the delivery as a Parquet file of strings plus `_row_number`; return (rows, encoding).
+
+    Raises UnreadableDelivery, with a reason an agency can act on, for a file that is not a table.
+    """
     suffix = delivery.path.suffix.lower()
     encoding = "utf-8"
-    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        if suffix == ".csv":
-            encoding = detect_encoding(delivery.path)
-            source = delivery.path if encoding == "utf-8" else _transcode(delivery.path, encoding, Path(tmp))
-            frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
-                                truncate_ragged_lines=False)
-            frame.sink_parquet(out, compression="zstd")  # streams: a large delivery never sits in memory
-        else:
-            df = _read_json(delivery.path) if suffix != ".xlsx" else pl.read_excel(delivery.path, infer_schema_length=0)
-            df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, compression="zstd")
-    rows = pl.scan_parquet(out).select(pl.len()).collect().item()
+    try:
+        with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+            if suffix == ".csv":
+                encoding = detect_encoding(delivery.path)
+                source = delivery.path if encoding == "utf-8" else _transcode(delivery.path, encoding, Path(tmp))
+                frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
+                                    truncate_ragged_lines=False)
+                frame.sink_parquet(out, compression="zstd")  # streams: a large delivery never sits in memory
+            else:
+                df = _read_excel(delivery.path) if suffix == ".xlsx" else _read_json(delivery.path)
+                df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, compression="zstd")
+        rows = pl.scan_parquet(out).select(pl.len()).collect().item()
+    except UnreadableDelivery:
+        raise
+    except Exception as err:  # whatever the parser met in the file: report it, never crash the run
+        message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        raise UnreadableDelivery(f"cannot read the file as {suffix[1:].upper()} "
+                                 f"({encoding}): {type(err).__name__}: {message[:300]}") from err
     return rows, encoding

@@ -10,6 +10,7 @@ the schema). Uniqueness declared in the model keeps the first row of a key and q
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 import pandera.polars as pa
@@ -33,14 +34,25 @@ class Outcome:
     quarantine: pl.DataFrame  # one row per (row, column, rule) that failed; QUARANTINE_SCHEMA
     rows_in: int
 
-    @property
-    def rows_quarantined(self) -> int:
-        return self.quarantine["row_number"].n_unique()
+
+class StructureError(ValueError):
+    """The file's header cannot be mapped onto the contract: every row is quarantined with this reason."""
+
+
+def header_name(delivered: str, rename: dict[str, str]) -> str:
+    """A delivered column name as the contract spells it: trimmed, NFC, renamed, lower case."""
+    name = unicodedata.normalize("NFC", delivered.strip())
+    return rename.get(name, name).lower()
 
 
 def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
-    """Trim, NFC-normalise and null-out empty strings; tidy header names the same way."""
-    df = df.rename({c: rename.get(c.strip(), c.strip()) for c in df.columns if c != ROW_NUMBER})
+    """Trim, NFC-normalise and null-out empty strings; map header names onto the contract's."""
+    names = {c: header_name(c, rename) for c in df.columns if c != ROW_NUMBER}
+    clashes = sorted({n for n in names.values() if list(names.values()).count(n) > 1})
+    if clashes:
+        raise StructureError("several delivered columns map to the same contract column: " + "; ".join(
+            f"{n} ← {', '.join(repr(c) for c, m in names.items() if m == n)}" for n in clashes))
+    df = df.rename(names)
     text = [c for c, t in df.schema.items() if t == pl.String]
     return df.with_columns(
         pl.col(c).str.strip_chars().str.normalize("NFC").replace("", None) for c in text
@@ -51,13 +63,18 @@ def _parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.String:
         return text
     if dtype == pl.Date:
-        return pl.coalesce(text.str.to_date("%Y-%m-%d", strict=False), text.str.to_date("%d/%m/%Y", strict=False))
+        # Excel exports write a date cell as "2025-07-02 00:00:00"; a date with another time is not a date.
+        day = text.str.strip_suffix(" 00:00:00")
+        return pl.coalesce(day.str.to_date("%Y-%m-%d", strict=False), day.str.to_date("%d/%m/%Y", strict=False))
     if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime:
-        # Timestamps are stored as naive Hanoi local time (UTC+7 all year); an explicit offset is honoured.
-        with_offset = (text.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_unit="us")
-                       .dt.convert_time_zone("Asia/Ho_Chi_Minh").dt.replace_time_zone(None))
-        return pl.coalesce(with_offset, *(text.str.to_datetime(f, strict=False, time_unit="us") for f in
-                                          ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")))
+        # Timestamps are stored as naive Hanoi local time (UTC+7 all year); an explicit offset or Z is honoured.
+        zoned = text.str.replace(r"Z$", "+00:00")
+        with_offset = pl.coalesce(*(zoned.str.to_datetime(f, strict=False, time_unit="us") for f in
+                                    ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%.f%z")))
+        local = with_offset.dt.convert_time_zone("Asia/Ho_Chi_Minh").dt.replace_time_zone(None)
+        return pl.coalesce(local, *(text.str.to_datetime(f, strict=False, time_unit="us") for f in
+                                    ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S",
+                                     "%Y-%m-%d %H:%M")))
     if dtype == pl.Boolean:
         lower = text.str.to_lowercase()
         return pl.when(lower.is_in(TRUE_WORDS)).then(True).when(lower.is_in(FALSE_WORDS)).then(False)

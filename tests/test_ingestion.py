@@ -1,0 +1,103 @@
+"""Landing → raw → staging on real files, for deliveries that go wrong: nothing crashes, nothing is lost."""
+
+import polars as pl
+import pytest
+
+from assets.common.ingest import ingest_raw, stage, tables
+from assets.common.pseudonyms import Pseudonymiser
+from assets.transport import FARE_CARD_TAPS
+from warehouse.build import build_warehouse, delivery_ledger
+from warehouse.lake import Lake
+
+KEY = Pseudonymiser("k" * 20)
+TAPS = "card_id,route_id,stop_id,tapped_at\n1234567890,32,HN-S0001,2025-07-02T07:15:03\n"
+
+
+@pytest.fixture
+def lake(tmp_path):
+    return Lake(tmp_path)
+
+
+def deliver(lake, date, name, data: bytes | str):
+    path = lake.landing / "transport/fare_card_taps" / date / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def run(lake):
+    report = ingest_raw(FARE_CARD_TAPS, lake)
+    stage(FARE_CARD_TAPS, lake, KEY)
+    build_warehouse(lake)
+    return report, delivery_ledger(lake)
+
+
+def boardings(lake) -> int:
+    scan = tables(FARE_CARD_TAPS, lake)[1].scan()
+    return 0 if scan is None else scan.select(pl.col("boardings").sum()).collect().item()
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("empty.csv", b"", "cannot read the file as CSV"),
+    ("ragged.csv", TAPS + "1,2,3,4,5,6\n", "cannot read the file as CSV"),
+    ("quote.csv", TAPS + '"1234567890,32\n', "cannot read the file as CSV"),
+    ("list.json", b"[[1, 2]]", "JSON must be an array of objects"),
+    ("number.json", b"42", "JSON must be an array of objects"),
+    ("latin.json", '[{"a": "Hà Nội"}]'.encode("latin-1", "replace") + b"\xff", "cannot read the file as JSON"),
+])
+def test_unreadable_file_is_rejected_with_a_reason_and_others_go_on(lake, name, data, reason):
+    deliver(lake, "2025-07-03", name, data)
+    deliver(lake, "2025-07-03", "good.csv", TAPS)
+    report, ledger = run(lake)
+    assert [r.relative_path.rsplit("/", 1)[1] for r in report.rejected] == [name]
+    assert reason in report.rejected[0].reason
+    status = dict(zip(ledger["source_file"].str.split("/").list.last(), ledger["status"]))
+    assert status["good.csv"] == "published" and status[name].startswith("rejected: ")
+    assert boardings(lake) == 1
+
+
+def test_workbook_with_two_sheets_is_rejected_and_lock_files_are_reported(lake, tmp_path):
+    import xlsxwriter
+    path = deliver(lake, "2025-07-03", "taps.xlsx", b"")
+    with xlsxwriter.Workbook(path) as book:
+        for sheet in ("a", "b"):
+            ws = book.add_worksheet(sheet)
+            for i, row in enumerate(TAPS.strip().splitlines()):
+                ws.write_row(i, 0, row.split(","))
+    deliver(lake, "2025-07-03", "~$taps.xlsx", b"lock")
+    report, _ = run(lake)
+    reasons = {r.relative_path.rsplit("/", 1)[1]: r.reason for r in report.rejected}
+    assert "2 sheets with data" in reasons["taps.xlsx"]
+    assert "lock file" in reasons["~$taps.xlsx"]
+
+
+def test_header_case_and_utc_timestamps_are_understood(lake):
+    deliver(lake, "2025-07-03", "upper.csv", "CARD_ID, Route_ID ,stop_id,tapped_at\n"
+                                              "1234567890,32,HN-S0001,2025-07-02T00:15:03Z\n")
+    _, ledger = run(lake)
+    assert ledger.select("rows_published", "rows_quarantined").row(0) == (1, 0)
+    hours = tables(FARE_CARD_TAPS, lake)[1].scan().select("hour").collect()["hour"].to_list()
+    assert hours == [7]  # 00:15 UTC is 07:15 in Hanoi
+
+
+def test_clashing_headers_quarantine_every_row_once(lake):
+    deliver(lake, "2025-07-03", "clash.csv", "card_id,card_id ,route_id,stop_id,tapped_at\n"
+                                              "1234567890,1,32,HN-S0001,2025-07-02T07:15:03\n" * 1
+                                              + "1234567891,1,32,HN-S0001,2025-07-02T07:16:03\n")
+    _, ledger = run(lake)
+    assert ledger.select("rows_in", "rows_published", "rows_quarantined").row(0) == (2, 0, 2)
+    q = tables(FARE_CARD_TAPS, lake)[2].scan().collect()
+    assert q["rule"].to_list() == ["file_structure"] * 2 and "card_id" in q["reason"][0]
+
+
+def test_duplicate_delivery_follows_its_twin(lake):
+    deliver(lake, "2025-07-03", "a.csv", TAPS)
+    b = deliver(lake, "2025-07-04", "b.csv", TAPS)
+    run(lake)
+    assert boardings(lake) == 1  # b is the same file again
+    deliver(lake, "2025-07-03", "a.csv", TAPS.replace("07:15:03", "08:15:03") + "1234567899,32,HN-S0001,2025-07-02T09:00:00\n")
+    run(lake)
+    assert boardings(lake) == 3  # a changed: its 2 taps, and b's own tap is no longer a duplicate
+    b.write_text(TAPS.replace("07:15:03", "08:15:03") + "1234567899,32,HN-S0001,2025-07-02T09:00:00\n")
+    run(lake)
+    assert boardings(lake) == 2  # b became a copy of a: its earlier rows are withdrawn
