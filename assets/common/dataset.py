@@ -6,6 +6,7 @@ import hashlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandera.polars as pa
 import polars as pl
@@ -78,7 +79,7 @@ class DatasetSpec:
         return TableAbout(title=f"{self.name.replace('_', ' ')} as delivered",
                           description=f"{self.description} Every value as text, as the agency delivered it.", **facts)
 
-    @property
+    @cached_property
     def contract_version(self) -> str:
         """Changes whenever the contract or the publishing code changes, so deliveries are re-staged."""
         from assets.common import validation

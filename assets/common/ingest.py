@@ -92,9 +92,9 @@ def to_2025_wards(valid: pl.DataFrame) -> pl.DataFrame:
     successors = geography.ward_crosswalk().filter(pl.col("is_default")).select(
         pl.col("district_code"), pl.col("ward_code_before").alias("ward_code"), "ward_code_2025")
     return (valid.join(successors, on=["district_code", "ward_code"], how="left", nulls_equal=False)
-            .with_columns(pl.coalesce("ward_code_2025", "ward_code").alias("ward_code_new"))
             .rename({"district_code": "source_district_code", "ward_code": "source_ward_code"})
-            .rename({"ward_code_new": "ward_code"}).drop("ward_code_2025"))
+            .with_columns(pl.coalesce("ward_code_2025", "source_ward_code").alias("ward_code"))
+            .drop("ward_code_2025"))
 
 
 def _cross_delivery_duplicates(spec: DatasetSpec, shared: pl.DataFrame, staging: LakeTable,
