@@ -24,7 +24,8 @@ from filelock import FileLock
 from warehouse.catalog import TableAbout
 from warehouse.lake import Lake
 
-GC_GRACE_SECONDS = float(os.environ.get("URBANLAKE_GC_GRACE_SECONDS", 15 * 60))
+# How long a replaced file stays for readers of the previous version: an analyst's working day.
+GC_GRACE_SECONDS = float(os.environ.get("URBANLAKE_GC_GRACE_SECONDS", 12 * 3600))
 FULL_TABLE = "*"  # delivery key of tables rebuilt whole (reference data, marts)
 
 
