@@ -74,6 +74,11 @@ def describe(check: str) -> tuple[str, str]:
     return check, f"fails the check {check}"
 
 
+def empty_frame(model: type[pa.DataFrameModel]) -> pl.DataFrame:
+    """A frame with no rows and exactly the contract's columns and types."""
+    return pl.DataFrame(schema={n: c.dtype.type for n, c in model.to_schema().columns.items()})
+
+
 def not_after_delivery(*columns: str) -> pl.Expr:
     """A date cannot be later than the day its file was delivered (null dates are judged elsewhere)."""
     ok = pl.lit(True)

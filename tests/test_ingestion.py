@@ -101,3 +101,13 @@ def test_duplicate_delivery_follows_its_twin(lake):
     b.write_text(TAPS.replace("07:15:03", "08:15:03") + "1234567899,32,HN-S0001,2025-07-02T09:00:00\n")
     run(lake)
     assert boardings(lake) == 2  # b became a copy of a: its earlier rows are withdrawn
+
+
+def test_unchanged_landing_files_are_not_read_again(lake, monkeypatch):
+    from assets.common import ingest
+    deliver(lake, "2025-07-03", "a.csv", TAPS)
+    run(lake)
+    hashed = []
+    monkeypatch.setattr(ingest, "sha256_file", lambda path: hashed.append(path) or "x")
+    report = ingest_raw(FARE_CARD_TAPS, lake)
+    assert (report.unchanged, hashed) == (1, [])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -82,6 +83,14 @@ def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str
             continue
         made.append(manifest["table"])
     return made, unreadable
+
+
+def warehouse_is_stale(lake: Lake, manifests: list[Path]) -> bool:
+    """True if the warehouse is missing or older than one of these manifests (each commit rewrites one)."""
+    if not lake.warehouse.exists():
+        return True
+    built = lake.warehouse.stat().st_mtime_ns
+    return any(m.exists() and m.stat().st_mtime_ns > built for m in manifests)
 
 
 def build_warehouse(lake: Lake) -> list[str]:

@@ -14,6 +14,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
+from schemas.rules import empty_frame
 from warehouse.build import register_views
 from warehouse.lake import Lake
 
@@ -25,8 +26,7 @@ def mart_sql(name: str) -> str:
 
 
 def _empty_table(con: duckdb.DuckDBPyConnection, qualified: str, model: type[pa.DataFrameModel]) -> None:
-    empty = pl.DataFrame(schema={n: c.dtype.type for n, c in model.to_schema().columns.items()})
-    con.register("_empty", empty.to_arrow())
+    con.register("_empty", empty_frame(model).to_arrow())
     schema, name = qualified.split(".", 1)
     con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM _empty')
     con.unregister("_empty")

@@ -144,6 +144,10 @@ class LakeTable:
         """Publish a table that is rebuilt whole on every run."""
         return self.publish(FULL_TABLE, df, partition_by=partition_by, stem=self.name, **facts)
 
+    def row_count(self) -> int:
+        """Rows of the current version, as the manifest records them."""
+        return sum(e["rows"] for e in self.deliveries().values() if e["files"])
+
     def describe(self) -> None:
         """Bring the catalog description in the manifest up to date without touching the data."""
         if self.about is None or not self.manifest_path.exists():

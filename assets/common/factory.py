@@ -8,7 +8,7 @@ from assets.common.checks import ROW_ACCOUNTING, SHARED_CONTRACT, row_accounting
 from assets.common.dataset import DatasetSpec
 from assets.common.ingest import ingest_raw, stage, tables
 from pipelines.resources import LakeResource
-from warehouse.build import build_warehouse
+from warehouse.build import build_warehouse, warehouse_is_stale
 
 
 def table_schema(model) -> dg.TableSchema:
@@ -35,7 +35,7 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
             "deliveries_ingested": len(report.ingested), "deliveries_unchanged": report.unchanged,
             "duplicate_deliveries": dg.MetadataValue.json(report.duplicates),
             "rejected_files": dg.MetadataValue.json([f"{r.relative_path}: {r.reason}" for r in report.rejected]),
-            "dagster/row_count": sum(e["rows"] for e in raw.deliveries().values()),
+            "dagster/row_count": raw.row_count(),
             "path": dg.MetadataValue.path(str(raw.dir)),
         })
 
@@ -55,24 +55,24 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
     )
     def staging_assets(context: dg.AssetExecutionContext, lake: LakeResource):
         report = stage(spec, lake.lake, lake.pseudonymiser())
-        build_warehouse(lake.lake)
-        _, staging, quarantine = tables(spec, lake.lake)
+        raw, staging, quarantine = tables(spec, lake.lake)
+        if warehouse_is_stale(lake.lake, [t.manifest_path for t in (raw, staging, quarantine)]):
+            build_warehouse(lake.lake)  # the ledger and views change only when a manifest did
         run = pl.DataFrame([{"delivery": k, **v} for k, v in report.staged.items()],
                            schema={"delivery": pl.String, "rows_in": pl.Int64, "rows_published": pl.Int64,
                                    "rows_quarantined": pl.Int64})
-        ledger = staging.deliveries().values()
         yield dg.MaterializeResult(asset_key=staging_key, metadata={
             "deliveries_staged": run.height, "deliveries_unchanged": report.unchanged,
             "rows_in": int(run["rows_in"].sum()), "rows_published": int(run["rows_published"].sum()),
             "rows_quarantined": int(run["rows_quarantined"].sum()),
             "accounting": dg.MetadataValue.md(_markdown(run)),
-            "dagster/row_count": sum(e["rows"] for e in ledger if e["files"]),
+            "dagster/row_count": staging.row_count(),
             "dagster/column_schema": table_schema(spec.shared_model),
             "warehouse_table": f"staging.{spec.name}", "path": dg.MetadataValue.path(str(staging.dir)),
             "data_docs": dg.MetadataValue.path(str(lake.lake.docs / "index.html")),
         })
         yield dg.MaterializeResult(asset_key=quarantine_key, metadata={
-            "dagster/row_count": sum(e["rows"] for e in quarantine.deliveries().values() if e["files"]),
+            "dagster/row_count": quarantine.row_count(),
             "warehouse_table": f"quarantine.{spec.name}", "path": dg.MetadataValue.path(str(quarantine.dir)),
         })
         yield row_accounting(spec, lake.lake)

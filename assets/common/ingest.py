@@ -18,7 +18,7 @@ from assets.common.dataset import DatasetSpec
 from assets.common.pseudonyms import Pseudonymiser
 from assets.common.validation import QUARANTINE_SCHEMA, StructureError, normalise_text, validate
 from schemas import geography
-from schemas.rules import RULE_REASONS
+from schemas.rules import RULE_REASONS, empty_frame
 from warehouse.lake import Lake
 from warehouse.tables import LakeTable, sha256_file
 
@@ -44,6 +44,15 @@ class RawReport:
     unchanged: int = 0
 
 
+def _checksum(path, entry: dict) -> tuple[str, dict]:
+    """The file's SHA-256 and its stamp; a file whose size and mtime are unchanged is not read again."""
+    stat = path.stat()
+    stamp = {"source_size": stat.st_size, "source_mtime_ns": stat.st_mtime_ns}
+    if all(entry.get(k) == v for k, v in stamp.items()):
+        return entry["source_sha256"], stamp
+    return sha256_file(path), stamp
+
+
 def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
     """Copy new or changed deliveries from the landing zone into the raw layer, as text."""
     raw, _, _ = tables(spec, lake)
@@ -51,18 +60,19 @@ def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
     report = RawReport()
     deliveries, report.rejected = landing.discover(lake.landing, spec.agency, spec.name)
     known = raw.deliveries()
-    holder = {k: e["source_sha256"] for k, e in known.items() if e["files"]}  # delivery → content it holds
+    owner = {e["source_sha256"]: k for k, e in known.items() if e["files"]}  # content → delivery holding it
     for delivery in deliveries:
-        checksum = sha256_file(delivery.path)
         entry = known.get(delivery.id, {})
-        twin = next((k for k, c in holder.items() if c == checksum and k != delivery.id), None)
+        checksum, stamp = _checksum(delivery.path, entry)
+        twin = owner.get(checksum) if owner.get(checksum) != delivery.id else None
         # unchanged, unless it was a duplicate whose twin has since changed content
         if entry.get("source_sha256") == checksum and (not entry.get("duplicate_of") or twin):
             report.unchanged += 1
             continue
         facts = {"source_file": delivery.relative_path, "source_sha256": checksum,
-                 "delivery_date": delivery.delivery_date.isoformat()}
-        holder.pop(delivery.id, None)
+                 "delivery_date": delivery.delivery_date.isoformat(), **stamp}
+        if owner.get(entry.get("source_sha256")) == delivery.id:
+            del owner[entry["source_sha256"]]  # it no longer holds its previous content
         if twin:
             raw.record(delivery.id, duplicate_of=twin, **facts)
             report.duplicates[delivery.id] = twin
@@ -76,7 +86,7 @@ def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
             report.rejected.append(landing.Rejected(delivery.relative_path, str(err)))
             continue
         raw.commit(delivery.id, [rel], rows, encoding=encoding, **facts)
-        holder[delivery.id] = checksum
+        owner[checksum] = delivery.id
         report.ingested.append(delivery.id)
     return report
 
@@ -123,8 +133,7 @@ def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, staging: 
     try:
         text = normalise_text(raw_text, spec.rename)
     except StructureError as err:  # the header itself is broken: every row waits for a corrected file
-        empty = pl.DataFrame(schema={n: c.dtype.type for n, c in spec.shared_model.to_schema().columns.items()})
-        return empty, _quarantine_rows(raw_text, delivery_id, source, None, "file_structure", str(err))
+        return empty_frame(spec.shared_model), _quarantine_rows(raw_text, delivery_id, source, None, "file_structure", str(err))
     if spec.prepare:
         text = spec.prepare(text)
     outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=source,

@@ -4,23 +4,19 @@ import dagster as dg
 import polars as pl
 
 from assets.common.derived import contract_check_spec, publish_derived
+from assets.environment.air_quality import published_observations
 from assets.environment.vn_aqi import daily_index
 from pipelines.resources import LakeResource
 from schemas.marts import AirQualityDaily
-from warehouse.tables import LakeTable
 
 KEY = dg.AssetKey(["mart", "air_quality_daily"])
-_POLLUTANTS = ["pm25", "pm10", "no2", "so2", "co", "o3"]
 
 
 @dg.asset(key=KEY, deps=[dg.AssetKey(["staging", "air_quality_observations"])], group_name="environment",
           kinds={"parquet", "duckdb"}, check_specs=[contract_check_spec(KEY, AirQualityDaily)],
           description="Daily VN_AQI per station with dominant pollutant, category and colour (code: assets/environment/vn_aqi.py).")
 def air_quality_daily(lake: LakeResource) -> dg.MaterializeResult:
-    scan = LakeTable(lake.lake, "staging", "air_quality_observations").scan()
-    schema = {"station_id": pl.String, "ward_code": pl.String, "date_observed": pl.Datetime("us"),
-              **{p: pl.Float64 for p in _POLLUTANTS}}
-    observations = scan.select(*schema).collect() if scan is not None else pl.DataFrame(schema=schema)
+    observations = published_observations(lake.lake)
     # A station's ward is where it stands now: the 2025 ward of its latest observation.
     wards = observations.sort("date_observed").group_by("station_id").agg(pl.col("ward_code").last())
     daily = daily_index(observations.drop("ward_code")).join(wards, on="station_id", how="left")

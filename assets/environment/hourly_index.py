@@ -1,13 +1,12 @@
 """The hourly VN_AQI of every station, computed by the lake from the published observations."""
 
 import dagster as dg
-import polars as pl
 
 from assets.common.derived import contract_check_spec, publish_derived
+from assets.environment.air_quality import published_observations
 from assets.environment.vn_aqi import hourly_index
 from pipelines.resources import LakeResource
 from schemas.environment import AirQualityHourlyIndex
-from warehouse.tables import LakeTable
 
 KEY = dg.AssetKey(["staging", "air_quality_hourly_index"])
 ABOUT = dict(title="air quality hourly index", theme="environment", temporal_column="date_observed",
@@ -19,13 +18,8 @@ ABOUT = dict(title="air quality hourly index", theme="environment", temporal_col
           kinds={"parquet", "duckdb"}, check_specs=[contract_check_spec(KEY, AirQualityHourlyIndex)],
           description="Hourly VN_AQI per station (Nowcast for PM), computed by the lake, not trusted from stations.")
 def air_quality_hourly_index(lake: LakeResource) -> dg.MaterializeResult:
-    scan = LakeTable(lake.lake, "staging", "air_quality_observations").scan()
-    columns = ["station_id", "date_observed", "pm25", "pm10", "no2", "so2", "co", "o3"]
-    observations = (scan.select(*columns, "ward_code").collect() if scan is not None
-                    else pl.DataFrame(schema={c: pl.String for c in ["station_id", "ward_code"]}
-                                      | {"date_observed": pl.Datetime("us")}
-                                      | {c: pl.Float64 for c in columns[2:]}))
-    index = hourly_index(observations.select(columns)).join(
+    observations = published_observations(lake.lake)
+    index = hourly_index(observations.drop("ward_code")).join(
         observations.select("station_id", "date_observed", "ward_code"), on=["station_id", "date_observed"])
     frame = index.select(list(AirQualityHourlyIndex.to_schema().columns))
     return publish_derived(lake.lake, "staging", "air_quality_hourly_index", frame, AirQualityHourlyIndex,
