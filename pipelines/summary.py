@@ -9,8 +9,8 @@ from warehouse.build import delivery_ledger
 from warehouse.lake import Lake
 
 
-def accounting_by_table(lake: Lake) -> pl.DataFrame:
-    return (delivery_ledger(lake).filter(pl.col("status") == "published").group_by("dataset")
+def accounting_by_table(ledger: pl.DataFrame) -> pl.DataFrame:
+    return (ledger.filter(pl.col("status") == "published").group_by("dataset")
             .agg(pl.len().alias("deliveries"), pl.col("rows_in").sum(), pl.col("rows_published").sum(),
                  pl.col("rows_quarantined").sum())
             .sort("dataset"))
@@ -23,7 +23,8 @@ def failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
 
 
 def print_summary(lake: Lake, result: dg.ExecuteInProcessResult) -> None:
-    table = accounting_by_table(lake)
+    ledger = delivery_ledger(lake)
+    table = accounting_by_table(ledger)
     print()
     print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     print(f"landing zone : {lake.landing}")
@@ -41,7 +42,7 @@ def print_summary(lake: Lake, result: dg.ExecuteInProcessResult) -> None:
         print("-" * len(header))
         print(f"{'total':<28}{table['deliveries'].sum():>11}{table['rows_in'].sum():>12,}"
               f"{table['rows_published'].sum():>12,}{table['rows_quarantined'].sum():>13,}")
-    for row in delivery_ledger(lake).filter(pl.col("status") != "published").iter_rows(named=True):
+    for row in ledger.filter(pl.col("status") != "published").iter_rows(named=True):
         print(f"{row['source_file']}: {row['status']}")
     for check in failed_checks(result):
         print(f"FAILED CHECK {check}")

@@ -111,3 +111,30 @@ def test_unchanged_landing_files_are_not_read_again(lake, monkeypatch):
     monkeypatch.setattr(ingest, "sha256_file", lambda path: hashed.append(path) or "x")
     report = ingest_raw(FARE_CARD_TAPS, lake)
     assert (report.unchanged, hashed) == (1, [])
+
+
+def test_a_key_published_by_another_delivery_is_quarantined_but_a_redelivery_may_keep_its_own(lake):
+    from assets.urban_planning import CONSTRUCTION_PERMITS
+    from tests.rows import PERMIT
+
+    def permits(*numbers):
+        header = ",".join(PERMIT)
+        return header + "\n" + "".join(",".join({**PERMIT, "permit_number": n}.values()) + "\n" for n in numbers)
+
+    def deliver_permits(date, name, *numbers):
+        path = lake.landing / "planning/construction_permits" / date / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(permits(*numbers))
+
+    def stage_permits():
+        ingest_raw(CONSTRUCTION_PERMITS, lake)
+        stage(CONSTRUCTION_PERMITS, lake, KEY)
+        _, staging, quarantine = tables(CONSTRUCTION_PERMITS, lake)
+        return (sorted(staging.scan().collect()["permit_number"]),
+                quarantine.scan().filter(pl.col("rule") == "unique_across_deliveries").collect()["row_number"].to_list())
+
+    deliver_permits("2025-07-03", "a.csv", "1/GPXD", "2/GPXD")
+    deliver_permits("2025-07-04", "b.csv", "3/GPXD", "2/GPXD")
+    assert stage_permits() == (["1/GPXD", "2/GPXD", "3/GPXD"], [2])  # b's second row repeats a's permit
+    deliver_permits("2025-07-03", "a.csv", "1/GPXD", "2/GPXD", "4/GPXD")  # a corrected: keeps its own keys
+    assert stage_permits() == (["1/GPXD", "2/GPXD", "3/GPXD", "4/GPXD"], [2])

@@ -107,14 +107,24 @@ def to_2025_wards(valid: pl.DataFrame) -> pl.DataFrame:
             .drop("ward_code_2025"))
 
 
-def _cross_delivery_duplicates(spec: DatasetSpec, shared: pl.DataFrame, staging: LakeTable,
-                               delivery_id: str) -> pl.DataFrame:
-    """Rows whose natural key another delivery already published (their `_row_number`s)."""
-    existing = staging.scan(exclude_delivery=delivery_id) if spec.natural_key else None
-    if existing is None or shared.is_empty():
-        return shared.clear().select("_row_number", *spec.natural_key)
-    keys = existing.select(*spec.natural_key).unique().collect()
-    return shared.join(keys, on=list(spec.natural_key), how="semi").select("_row_number", *spec.natural_key)
+class PublishedKeys:
+    """The natural keys a dataset has published, by delivery: read once per staging step, kept current."""
+
+    def __init__(self, spec: DatasetSpec, staging: LakeTable):
+        self.key = list(spec.natural_key)
+        columns = ["source_delivery", *self.key]
+        scan = staging.scan()
+        self.frame = (scan.select(columns).collect() if scan is not None
+                      else empty_frame(spec.shared_model).select(columns))
+
+    def held_elsewhere(self, shared: pl.DataFrame, delivery_id: str) -> pl.DataFrame:
+        """`_row_number` and key of the rows whose key another delivery already published."""
+        others = self.frame.filter(pl.col("source_delivery") != delivery_id).select(self.key).unique()
+        return shared.join(others, on=self.key, how="semi").select("_row_number", *self.key)
+
+    def replace(self, delivery_id: str, shared: pl.DataFrame) -> None:
+        self.frame = pl.concat([self.frame.filter(pl.col("source_delivery") != delivery_id),
+                                shared.select(self.frame.columns)])
 
 
 def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, column: str | None,
@@ -126,8 +136,9 @@ def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, co
         pl.lit(reason).alias("reason"))
 
 
-def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, staging: LakeTable, delivery_id: str,
-                            raw_entry: dict, pseudonymiser: Pseudonymiser) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: PublishedKeys | None,
+                            delivery_id: str, raw_entry: dict,
+                            pseudonymiser: Pseudonymiser) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The delivery's shared rows (with `_row_number` where rows are kept) and its quarantine rows."""
     source = raw_entry["source_file"]
     try:
@@ -141,9 +152,9 @@ def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, staging: 
                        event_date=spec.event_date, personal=spec.personal)
     valid = to_2025_wards(outcome.valid) if spec.ward_keyed else outcome.valid
     shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))
-    if not spec.natural_key:
+    if keys is None:
         return shared, outcome.quarantine
-    dups = _cross_delivery_duplicates(spec, shared, staging, delivery_id)
+    dups = keys.held_elsewhere(shared, delivery_id)
     rejected = _quarantine_rows(dups, delivery_id, source, ",".join(spec.natural_key), "unique_across_deliveries",
                                 RULE_REASONS["unique_across_deliveries"])
     return (shared.join(dups.select("_row_number"), on="_row_number", how="anti"),
@@ -151,11 +162,11 @@ def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, staging: 
 
 
 def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: dict,
-                   pseudonymiser: Pseudonymiser) -> dict:
+                   pseudonymiser: Pseudonymiser, keys: PublishedKeys | None) -> dict:
     """Validate one raw delivery, publish its valid rows and its quarantine rows; return the accounting."""
     raw, staging, quarantine = tables(spec, lake)
     raw_text = pl.read_parquet(raw.files(only_delivery=delivery_id))
-    shared, quarantined = _shared_and_quarantined(spec, raw_text, staging, delivery_id, raw_entry, pseudonymiser)
+    shared, quarantined = _shared_and_quarantined(spec, raw_text, keys, delivery_id, raw_entry, pseudonymiser)
     quarantined = quarantined.cast(QUARANTINE_SCHEMA).select(QUARANTINE_SCHEMA.keys())
     shared = shared.drop("_row_number", strict=False).select(list(spec.shared_model.to_schema().columns))
     accounting = {"rows_in": raw_text.height,
@@ -173,6 +184,8 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     staging.publish(delivery_id, shared, partition_by=_PERIOD if spec.period else None, supersede=spec.snapshot,
                     source_file=raw_entry["source_file"], source_sha256=raw_entry["source_sha256"],
                     contract=spec.contract_version, **accounting)
+    if keys is not None:
+        keys.replace(delivery_id, shared)
     return accounting
 
 
@@ -182,6 +195,7 @@ def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser) -> StageR
     staging.describe()
     quarantine.describe()
     staged, report = staging.deliveries(), StageReport()
+    keys = None  # read only if some delivery needs staging
     for delivery_id, entry in sorted(raw.deliveries().items()):
         if not entry["files"]:  # a duplicate of another delivery, or a file that could not be read
             if delivery_id in staged:  # it held rows before: they go, the twin or nothing replaces them
@@ -193,5 +207,7 @@ def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser) -> StageR
                 and previous.get("contract") == spec.contract_version):
             report.unchanged += 1
             continue
-        report.staged[delivery_id] = stage_delivery(spec, lake, delivery_id, entry, pseudonymiser)
+        if keys is None and spec.natural_key:
+            keys = PublishedKeys(spec, staging)
+        report.staged[delivery_id] = stage_delivery(spec, lake, delivery_id, entry, pseudonymiser, keys)
     return report
