@@ -26,6 +26,7 @@ AGENCIES = {
     "transport": "Hanoi Department of Construction (traffic management, public transport operator)",
     "public_services": "Hanoi Public Administrative Service Centre and the ward one-stop offices",
 }
+PLATFORM_TEAM = "team:urbanlake_platform"  # owner of what the lake computes across agencies
 QUARANTINE_COLUMNS = {
     "delivery": "delivery: <delivery date>/<file name>", "source_file": "path of the file in the landing zone",
     "row_number": "1-based data row in the delivered file", "column": "column(s) the rule judged; null for row rules",
@@ -58,6 +59,11 @@ class DatasetSpec:
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # text clean-up before validation
     snapshot: bool = False                     # each delivery is a full snapshot replacing the last
     published_rows: pl.Expr = field(default_factory=pl.len)  # rows a shared frame stands for
+
+    @property
+    def owner(self) -> str:
+        """The Dagster owner of the dataset's assets: the delivering agency as a team."""
+        return f"team:{self.agency}"
 
     @property
     def ward_keyed(self) -> bool:

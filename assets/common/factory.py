@@ -24,7 +24,7 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
     staging_key = dg.AssetKey(["staging", spec.name])
     quarantine_key = dg.AssetKey(["quarantine", spec.name])
 
-    @dg.asset(key=raw_key, group_name=spec.sector, kinds={"parquet"},
+    @dg.asset(key=raw_key, group_name=spec.sector, kinds={"parquet"}, owners=[spec.owner],
               description=f"{spec.description} As delivered by {spec.agency} (restricted zone).")
     def raw_asset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
         report = ingest_raw(spec, lake.lake)
@@ -42,8 +42,9 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
         name=f"stage_{spec.name}", group_name=spec.sector, can_subset=False,
         specs=[
-            dg.AssetSpec(staging_key, deps=[raw_key], kinds={"parquet", "duckdb"}, description=spec.description),
-            dg.AssetSpec(quarantine_key, deps=[raw_key], kinds={"parquet"},
+            dg.AssetSpec(staging_key, deps=[raw_key], kinds={"parquet", "duckdb"}, description=spec.description,
+                         owners=[spec.owner]),
+            dg.AssetSpec(quarantine_key, deps=[raw_key], kinds={"parquet"}, owners=[spec.owner],
                          description=f"Rows of {spec.name} that failed their contract, with rule and reason."),
         ],
         check_specs=[

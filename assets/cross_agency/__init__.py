@@ -7,6 +7,7 @@ from pipelines.resources import LakeResource
 from schemas import civil_status, marts, public_services, tax, transport, urban_planning
 from schemas.marts import OnlinePublicServices, WardProfile
 from warehouse.marts import run_mart
+from assets.common.dataset import PLATFORM_TEAM
 
 PUBLISHER = "urbanlake, from the published data of Hanoi's agencies"
 WARD_PROFILE = dg.AssetKey(["mart", "ward_profile"])
@@ -25,7 +26,7 @@ _PROFILE_INPUTS = {
 }
 
 
-@dg.asset(key=WARD_PROFILE, group_name="cross_agency", kinds={"parquet", "duckdb"},
+@dg.asset(key=WARD_PROFILE, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
           deps=[dg.AssetKey(q.split(".")) for q in _PROFILE_INPUTS] + [dg.AssetKey(["ref", "wards_2025"])],
           check_specs=[contract_check_spec(WARD_PROFILE, WardProfile)],
           description="Per ward and month: births, deaths, marriages, permits, VN_AQI, businesses, tax, transit, traffic.")
@@ -41,7 +42,7 @@ def ward_profile(lake: LakeResource) -> dg.MaterializeResult:
         "Civil-status counts of 1-4 are suppressed. SQL: `warehouse/sql/ward_profile.sql`."))
 
 
-@dg.asset(key=ONLINE_SERVICES, group_name="cross_agency", kinds={"parquet", "duckdb"},
+@dg.asset(key=ONLINE_SERVICES, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
           deps=[dg.AssetKey(["staging", "procedure_records"])],
           check_specs=[contract_check_spec(ONLINE_SERVICES, OnlinePublicServices)],
           description="Per ward and month: dossiers, share online, share at level 3-4, on time, vs the 55% target.")

@@ -9,6 +9,7 @@ from schemas import geography
 from warehouse.build import build_warehouse
 from warehouse.catalog import TableAbout
 from warehouse.tables import LakeTable
+from assets.common.dataset import PLATFORM_TEAM
 
 _TABLES = {
     "wards_before_reform": ("The 526 communes/wards and 30 districts of Hanoi before 1 July 2025.",
@@ -22,7 +23,7 @@ _TABLES = {
 
 
 def _reference_asset(name: str, description: str, build) -> dg.AssetsDefinition:
-    @dg.asset(key=["ref", name], group_name="reference", kinds={"parquet", "duckdb"}, description=description)
+    @dg.asset(key=["ref", name], group_name="reference", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"}, description=description)
     def reference(lake: LakeResource) -> dg.MaterializeResult:
         frame: pl.DataFrame = build()
         table = LakeTable(lake.lake, "ref", name, about=TableAbout(
