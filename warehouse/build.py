@@ -51,10 +51,11 @@ def delivery_ledger(lake: Lake) -> pl.DataFrame:
             rows.append({"dataset": dataset, "delivery": delivery, "source_file": e.get("source_file"),
                          "source_sha256": e.get("source_sha256"), "status": status, "rows_in": s.get("rows_in"),
                          "rows_published": s.get("rows_published"), "rows_quarantined": s.get("rows_quarantined"),
-                         "published_at": s.get("published_at")})
+                         "published_at": s.get("published_at"),
+                         "unknown_columns": ", ".join(s.get("unknown_columns") or []) or None})
     schema = {"dataset": pl.String, "delivery": pl.String, "source_file": pl.String, "source_sha256": pl.String,
               "status": pl.String, "rows_in": pl.Int64, "rows_published": pl.Int64, "rows_quarantined": pl.Int64,
-              "published_at": pl.String}
+              "published_at": pl.String, "unknown_columns": pl.String}
     return pl.DataFrame(rows, schema=schema).sort("dataset", "delivery")
 
 

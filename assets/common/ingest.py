@@ -16,7 +16,8 @@ import polars as pl
 from assets.common import landing
 from assets.common.dataset import DatasetSpec
 from assets.common.pseudonyms import Pseudonymiser
-from assets.common.validation import QUARANTINE_SCHEMA, StructureError, normalise_text, validate
+from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, header_name, normalise_text,
+                                      unknown_columns, validate)
 from schemas import geography
 from schemas.rules import RULE_REASONS, empty_frame
 from warehouse.lake import Lake
@@ -183,7 +184,8 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     quarantine.publish(delivery_id, quarantined)
     staging.publish(delivery_id, shared, partition_by=_PERIOD if spec.period else None, supersede=spec.snapshot,
                     source_file=raw_entry["source_file"], source_sha256=raw_entry["source_sha256"],
-                    contract=spec.contract_version, **accounting)
+                    contract=spec.contract_version, **accounting, unknown_columns=unknown_columns(  # ignored, recorded
+                        [header_name(c, spec.rename) for c in raw_text.columns], spec.model.to_schema()))
     if keys is not None:
         keys.replace(delivery_id, shared)
     return accounting
