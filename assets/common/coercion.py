@@ -32,7 +32,7 @@ INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt3
 
 _GROUPED = r"^-?\d{1,3}(?:\.\d{3}){2,}$|^-?\d{1,3}(?:,\d{3}){2,}$"
 _ONE_GROUP = r"^-?\d{1,3}[.,]\d{3}$"
-_SCIENTIFIC = r"^\d(?:[.,]\d+)?[eE]\+?\d+$"
+_SCIENTIFIC = r"^\d+(?:[.,]\d+)?[eE]\+?\d+$"  # also after a clean-up stripped the dot
 _SERIAL = r"^\d{5}(?:[.,]\d+)?$"  # 10000-99999: 1927-2173 in the 1900 date system
 # A UTF-8 lead byte read as Windows-1252 (Â Ã Ä Å Æ, or á º/» for the Vietnamese block U+1EA0-U+1EFF)
 # followed by what a continuation byte 0x80-0xBF becomes in Windows-1252.
@@ -87,9 +87,8 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
         if lengths:
             checks.append((value.str.contains(_SCIENTIFIC), "scientific_notation", RULE_REASONS["scientific_notation"]))
             # a spreadsheet strips every leading zero, so what is left starts with another digit
-            short = value.str.contains(r"^[1-9]\d*$") & pl.any_horizontal(
-                value.str.len_chars() + k == n for n in lengths for k in (1, 2, 3)) & ~pl.any_horizontal(
-                value.str.len_chars() == n for n in lengths)
+            short = (value.str.contains(r"^[1-9]\d*$") & (value.str.len_chars() < max(lengths))
+                     & ~value.str.len_chars().is_in(sorted(lengths)))
             reason = pl.format("has {} digits where the contract requires {}: a spreadsheet probably dropped its "
                                "leading zero(s); export the column as text (the lake does not guess them)",
                                value.str.len_chars(), pl.lit(" or ".join(map(str, sorted(lengths)))))
@@ -106,3 +105,14 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
             if rows.height:
                 found.append(rows.select(_problem(pl.col(position), name, rule, reason)))
     return found
+
+
+def without(text: pl.DataFrame, problems: list[pl.DataFrame], position: str = "_pos") -> pl.DataFrame:
+    """`text` with the damaged values set to null, so that no other rule judges a damaged value."""
+    if not problems:
+        return text
+    cells = pl.concat([p.select(position, "column") for p in problems])
+    row = pl.int_range(0, pl.len(), dtype=pl.Int64)
+    return text.with_columns(
+        pl.when(row.is_in(positions[position].implode())).then(None).otherwise(pl.col(column)).alias(column)
+        for (column,), positions in cells.group_by("column"))

@@ -136,7 +136,9 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
         problems.append(text.select(_failures(all_rows, None, "file_structure", missing_columns_reason(
             missing, unknown_columns(text.columns, schema)))))
     text = text.with_columns(pl.lit(None, pl.String).alias(n) for n in schema.columns if n not in text.columns)
-    problems.extend(coercion.damage(text, schema, personal, position=_POS))
+    damaged = coercion.damage(text, schema, personal, position=_POS)
+    problems.extend(damaged)
+    delivered, text = text, coercion.without(text, damaged, position=_POS)  # damaged values judged like untyped ones
     typed = text.with_columns(_parse(pl.col(n), c.dtype.type).alias(n) for n, c in schema.columns.items())
     for name, col in schema.columns.items():
         bad = (text[name].is_not_null() & typed[name].is_null()).arg_true().cast(pl.Int64)
@@ -166,7 +168,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     problems.extend(_duplicates(typed, _unique_keys(schema)))
 
     failures = _first_cause_per_cell(problems)
-    quarantine = _offending_values(failures, text, typed, model, personal).with_columns(
+    quarantine = _offending_values(failures, delivered, typed, model, personal).with_columns(
         pl.lit(delivery_id).alias("delivery"), pl.lit(source_file).alias("source_file"))
     bad_rows = failures[_POS].unique()
     valid = (typed.with_row_index(_POS).filter(~pl.col(_POS).cast(pl.Int64).is_in(bad_rows.implode()))
