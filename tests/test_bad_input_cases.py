@@ -154,3 +154,19 @@ def test_every_case_file_exists_and_every_case_file_is_in_the_table():
     assert listed == on_disk
     assert len({c["id"] for c in CASES}) == len(CASES)
     assert {c["outcome"] for c in CASES} <= {"ingested", "rejected", "duplicate"}
+
+
+def cases_markdown() -> str:
+    """The corpus as the table of docs/reliability.md (`python -m tests.test_bad_input_cases` prints it)."""
+    lines = ["| case | dataset | defect | what must happen |", "|---|---|---|---|"]
+    lines += [f"| `{c['id']}` | {c['dataset']} | {c['defect']} | {c['expected']} |".replace("\n", " ") for c in CASES]
+    return "\n".join(lines)
+
+
+def test_reliability_doc_lists_every_case_of_the_corpus():
+    doc = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert cases_markdown() in doc, "regenerate the table: python -m tests.test_bad_input_cases"
+
+
+if __name__ == "__main__":
+    print(cases_markdown())
