@@ -77,37 +77,48 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
 
     The reason never repeats a personal value (the quarantine shows those redacted).
     """
-    found = []
-    frame = text.with_row_index(position).with_columns(pl.col(position).cast(pl.Int64))
+    checks = []  # (cheap test every damaged value passes, precise test, column, rule, reason)
     for name, column in schema.columns.items():
         if name not in text.columns or text.schema[name] != pl.String:
             continue
-        value, dtype, checks = pl.col(name), column.dtype.type, []
-        checks.append((value.str.contains(_MOJIBAKE), "mojibake", RULE_REASONS["mojibake"]))
+        value, dtype = pl.col(name), column.dtype.type
         lengths = code_lengths(column) if dtype == pl.String else None
         if lengths:
-            checks.append((value.str.contains(_SCIENTIFIC), "scientific_notation", RULE_REASONS["scientific_notation"]))
-            # a spreadsheet strips every leading zero, so what is left starts with another digit
-            # up to 4 missing: Hanoi IDs start 001, tax codes 01, ward codes 000 (5 digits missing is another defect)
             digits = value.str.len_chars()
-            short = (value.str.contains(r"^[1-9]\d*$") & ~digits.is_in(sorted(lengths))
-                     & pl.any_horizontal(digits.is_between(n - _MAX_ZEROS, n - 1) for n in lengths))
+            odd_length = ~digits.is_in(sorted(lengths))
+            exponent = value.str.contains("E", literal=True) | value.str.contains("e", literal=True)
+            checks.append((exponent, value.str.contains(_SCIENTIFIC), name, "scientific_notation",
+                           RULE_REASONS["scientific_notation"]))
+            # a spreadsheet strips every leading zero, so what is left starts with another digit;
+            # up to 4 missing: Hanoi IDs start 001, tax codes 01, ward codes 000
+            short = value.str.contains(r"^[1-9]\d*$") & pl.any_horizontal(
+                digits.is_between(n - _MAX_ZEROS, n - 1) for n in lengths)
             reason = pl.format("has {} digits where the contract requires {}: a spreadsheet probably dropped its "
                                "leading zero(s); export the column as text (the lake does not guess them)",
-                               value.str.len_chars(), pl.lit(" or ".join(map(str, sorted(lengths)))))
-            checks.append((short, "leading_zeros_lost", reason))
+                               digits, pl.lit(" or ".join(map(str, sorted(lengths)))))
+            checks.append((odd_length, short, name, "leading_zeros_lost", reason))
+        elif dtype == pl.String and not any(c.name in ("str_matches", "isin") for c in column.checks):
+            reason = RULE_REASONS["mojibake"]  # free text: in a constrained column mojibake fails the constraint
+            checks.append((value.str.len_bytes() != value.str.len_chars(), value.str.contains(_MOJIBAKE), name,
+                           "mojibake", reason))
         if dtype in (pl.Date, pl.Datetime):
+            undelimited = ~value.str.contains("-", literal=True) & ~value.str.contains("/", literal=True)
             reason = RULE_REASONS["excel_serial_date"] if name in personal else _serial_reason(value)
-            checks.append((value.str.contains(_SERIAL), "excel_serial_date", reason))
+            checks.append((undelimited, value.str.contains(_SERIAL), name, "excel_serial_date", reason))
         if dtype in INTEGERS:
-            reason = pl.format("{} is ambiguous: {} with a Vietnamese thousands separator, a fraction with an "
-                               "English decimal point; deliver digits only", value, value.str.replace_all(r"[.,]", ""))
-            checks.append((value.str.contains(_ONE_GROUP), "ambiguous_number", reason))
-        for hit, rule, reason in checks:
-            rows = frame.filter(hit.fill_null(False))
-            if rows.height:
-                found.append(rows.select(_problem(pl.col(position), name, rule, reason)))
-    return found
+            separated = value.str.contains(".", literal=True) | value.str.contains(",", literal=True)
+            reason = RULE_REASONS["ambiguous_number"] if name in personal else pl.format(
+                "{} is ambiguous: {} with a Vietnamese thousands separator, a fraction with an English decimal "
+                "point; deliver digits only", value, value.str.replace_all(r"[.,]", ""))
+            checks.append((separated, value.str.contains(_ONE_GROUP), name, "ambiguous_number", reason))
+    if not checks:
+        return []
+    # cheap tests over every row; the regular expressions only over the few rows they leave
+    frame = text.with_row_index(position).with_columns(pl.col(position).cast(pl.Int64))
+    suspects = frame.filter(pl.any_horizontal(cheap.fill_null(False) for cheap, *_ in checks))
+    found = [suspects.filter((cheap & precise).fill_null(False)).select(_problem(pl.col(position), name, rule, reason))
+             for cheap, precise, name, rule, reason in checks]
+    return [f for f in found if f.height]
 
 
 def without(text: pl.DataFrame, problems: list[pl.DataFrame], position: str = "_pos") -> pl.DataFrame:

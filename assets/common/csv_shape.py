@@ -34,31 +34,35 @@ def sniff_separator(path: Path) -> str:
 
 
 def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
-    """One row per CSV record (header first): its first physical line number and its number of fields."""
+    """One row per CSV record (header first): its number, whether it is blank, its number of fields."""
     lines = pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
-                        schema={_LINE: pl.String}, row_index_name="line_number", row_index_offset=1)
+                        schema={_LINE: pl.String})
     line = pl.col(_LINE).fill_null("")
-    open_after = line.str.count_matches('"', literal=True).cum_sum() % 2  # inside a quoted field after this line
-    starts = (open_after.shift(1, fill_value=0) == 0).cast(pl.UInt32)
-    records = (lines.with_columns(starts.cum_sum().alias("record"))
-               .group_by("record", maintain_order=True)
-               .agg(pl.col("line_number").first(), line.str.join("\n").alias(_LINE)))
-    unquoted = pl.col(_LINE).str.replace_all(r'"[^"]*"?', "")
-    return records.select(
-        "record", "line_number", (pl.col(_LINE) == "").alias("blank"),
-        (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
+    quotes = line.str.count_matches('"', literal=True)
+    open_after = quotes.cum_sum() % 2  # inside a quoted field after this line
+    starts = open_after.shift(1, fill_value=0) == 0
+    unquoted = pl.when(quotes > 0).then(line.str.replace_all(r'"[^"]*"?', "")).otherwise(line)
+    numbered = lines.with_columns(starts.cast(pl.UInt32).cum_sum().alias("record"), (starts & (open_after == 0))
+                                  .alias("single"), quotes.alias("quotes"))
+    single = numbered.filter("single").select(
+        "record", (line == "").alias("blank"), (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
+    # only records spanning lines (a quoted newline) are joined: few, and grouping every line is slow
+    joined = (numbered.filter(~pl.col("single")).group_by("record").agg(line.str.join("\n").alias(_LINE))
+              .select("record", pl.lit(False).alias("blank"),
+                      (pl.col(_LINE).str.replace_all(r'"[^"]*"?', "").str.count_matches(separator, literal=True) + 1)
+                      .alias("fields")))
+    return pl.concat([single, joined]).sort("record")
 
 
 def check_field_counts(path: Path, separator: str) -> None:
     """Raise RaggedFile naming the rows whose number of fields differs from the header's."""
-    counts = _field_counts(path, separator).collect(engine="streaming")
-    if counts.height == 0:
-        return
-    width = counts["fields"][0]
-    ragged = counts.slice(1).filter(~pl.col("blank") & (pl.col("fields") != width))
+    ragged = (_field_counts(path, separator)
+              .with_columns(pl.col("fields").first().alias("width"), (pl.len() - 1).alias("last"))
+              .filter((pl.col("record") > 1) & ~pl.col("blank") & (pl.col("fields") != pl.col("width")))
+              .collect())
     if ragged.is_empty():
         return
-    last = counts.height - 1
+    width, last = ragged["width"][0], ragged["last"][0]
     described = [f"row {r - 1}{' (the last)' if r - 1 == last else ''} has {n} fields"
                  for r, n in ragged.select("record", "fields").head(_SHOWN).iter_rows()]
     more = f" and {ragged.height - _SHOWN} more rows" if ragged.height > _SHOWN else ""
