@@ -2,9 +2,9 @@
 
 Contract for agencies: put a file at `landing/<agency>/<dataset>/<YYYY-MM-DD>/<name>.<csv|json|ndjson|xlsx>`,
 the folder date being the delivery date. CSV has a header row with the contract's column names, comma
-(or semicolon) separated, UTF-8 (with or without BOM) or a legacy Windows code page (1258, or 1252; see
-`encodings`). Values are read as text
-so that leading zeros survive; typing happens in validation, where a bad value becomes a quarantine row.
+(or semicolon) separated, UTF-8 (with or without BOM) or a legacy Windows code page (1258, or 1252: see
+`encodings`), every row with the header's number of fields (`csv_shape`). Values are read as text so
+that leading zeros survive; typing happens in validation, where a bad value becomes a quarantine row.
 """
 
 from __future__ import annotations
