@@ -159,5 +159,5 @@ def _assert_stops(server: UiServer, signum: int) -> None:
 
     survivors = server.stop(signum, timeout=60)
 
-    assert survivors == [], f"still running after {signal.Signals(signum).name}: {[" ".join(p.cmdline()[1:4]) for p in survivors]}"
+    assert survivors == [], f"still running after {signal.Signals(signum).name}: {[' '.join(p.cmdline()[1:4]) for p in survivors]}"
     assert server.shell.returncode is not None and not server.answers()
