@@ -99,7 +99,7 @@ def test_every_staging_and_mart_table_carries_its_checks(lineage):
 
 @needs_chromium
 def test_browser_shows_every_group_every_mart_and_their_checks(ui):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
@@ -108,6 +108,7 @@ def test_browser_shows_every_group_every_mart_and_their_checks(ui):
             _open_lineage(page, f"{ui.url}/asset-groups")
             for group in GROUPS:
                 page.get_by_text(group, exact=True).filter(visible=True).first.wait_for()
+            expect(page.get_by_text("fetching statuses")).to_have_count(0, timeout=30_000)
             page.screenshot(path=PROJECT / "docs" / "lineage.png")
 
             page.set_viewport_size({"width": 1600, "height": 1300})
@@ -118,6 +119,7 @@ def test_browser_shows_every_group_every_mart_and_their_checks(ui):
                 node = page.locator("foreignObject").filter(has=page.get_by_text(mart, exact=True))
                 summary = re.search(r"Asset checks.*?(\d+) / (\d+)", node.first.text_content())
                 assert summary and int(summary.group(2)) >= 1, f"{mart}: no asset checks shown"
+            page.screenshot(path=PROJECT / "docs" / "lineage-marts.png")
         finally:
             browser.close()
 
