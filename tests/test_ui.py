@@ -24,6 +24,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 FIVE_SECTORS = ("civil_status", "urban_planning", "environment", "tax", "transport")
 GROUPS = {*FIVE_SECTORS, "public_services", "reference", "cross_agency"}
 MARTS = ("ward_profile", "online_public_services", "air_quality_daily", "transit_daily")
+CHECKS_ROW = re.compile(r"Asset checks\D*\d+ / (\d+)")  # "Asset checks ✓ 0 / 2 Passed" on a node
 MARTS_ONLY = urllib.parse.quote('key:"mart/*"', safe="*")  # the lineage page's selection, as the UI puts it in the URL
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's Chromium is not installed (apt-get install chromium; .ci/run installs it)")
@@ -113,12 +114,14 @@ def test_browser_shows_every_group_every_mart_and_their_checks(ui):
 
             page.set_viewport_size({"width": 1600, "height": 1300})
             _open_lineage(page, f"{ui.url}/asset-groups~{MARTS_ONLY}/")
-            page.keyboard.press("Alt+e")  # the UI's "expand all groups"
+            page.keyboard.press("Alt+e")  # the UI's "expand all groups", kept in the URL
+            page.wait_for_url(re.compile("expanded="))
+            page.reload()  # lays the expanded graph out to fit the window
             for mart in MARTS:
                 page.get_by_text(mart, exact=True).filter(visible=True).first.wait_for()
-                node = page.locator("foreignObject").filter(has=page.get_by_text(mart, exact=True))
-                summary = re.search(r"Asset checks.*?(\d+) / (\d+)", node.first.text_content())
-                assert summary and int(summary.group(2)) >= 1, f"{mart}: no asset checks shown"
+                node = page.locator("foreignObject").filter(has=page.get_by_text(mart, exact=True)).first
+                expect(node).to_contain_text(CHECKS_ROW, timeout=30_000)  # the check summary loads after the node
+                assert int(CHECKS_ROW.search(node.text_content()).group(1)) >= 1, f"{mart}: no asset checks shown"
             page.screenshot(path=PROJECT / "docs" / "lineage-marts.png")
         finally:
             browser.close()
