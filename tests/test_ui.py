@@ -106,10 +106,15 @@ def test_browser_shows_every_group_every_mart_and_their_checks(ui):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            # The first-visit community dialog can pop up at any moment: Playwright dismisses it
+            # before each action or assertion, whenever it shows.
+            page.add_locator_handler(page.get_by_text("Join the Dagster community"),
+                                     lambda _: page.get_by_role("button", name="Skip").click())
             _open_lineage(page, f"{ui.url}/asset-groups")
             for group in GROUPS:
                 page.get_by_text(group, exact=True).filter(visible=True).first.wait_for()
             expect(page.get_by_text("fetching statuses")).to_have_count(0, timeout=30_000)
+            expect(page.get_by_text("Join the Dagster community")).to_have_count(0)
             page.screenshot(path=PROJECT / "docs" / "lineage.png")
 
             page.set_viewport_size({"width": 1600, "height": 1300})
@@ -122,6 +127,7 @@ def test_browser_shows_every_group_every_mart_and_their_checks(ui):
                 node = page.locator("foreignObject").filter(has=page.get_by_text(mart, exact=True)).first
                 expect(node).to_contain_text(CHECKS_ROW, timeout=30_000)  # the check summary loads after the node
                 assert int(CHECKS_ROW.search(node.text_content()).group(1)) >= 1, f"{mart}: no asset checks shown"
+            expect(page.get_by_text("Join the Dagster community")).to_have_count(0)
             page.screenshot(path=PROJECT / "docs" / "lineage-marts.png")
         finally:
             browser.close()
@@ -130,10 +136,6 @@ def test_browser_shows_every_group_every_mart_and_their_checks(ui):
 def _open_lineage(page, url: str) -> None:
     page.goto(url)
     page.get_by_text("Global asset lineage").wait_for()
-    try:  # the first-visit community dialog, shown once per instance
-        page.get_by_role("button", name="Skip").click(timeout=3000)
-    except Exception:  # noqa: BLE001 - not shown: this instance has seen it
-        pass
     if page.get_by_role("button", name="Hide navigation").is_visible():
         page.get_by_role("button", name="Hide navigation").click()
     sidebar = page.locator('button:has([aria-label="panel_show_right"])')
