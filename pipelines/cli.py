@@ -10,6 +10,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from pipelines.ui import DEFAULT_HOST, DEFAULT_PORT, serve_ui
+
 PROJECT = Path(__file__).resolve().parent.parent
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}  # Dagster's DEBUG events stay in the UI
 
@@ -70,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--scale", type=float, default=0.02, help="1.0 is a Hanoi-scale day")
         cmd.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2025, 6, 24))
         cmd.add_argument("--days", type=int, default=14)
-    commands.add_parser("ui", help="start the Dagster UI on this project (dagster dev)")
+    ui = commands.add_parser("ui", help="start the Dagster webserver and daemon on this project (dagster dev); "
+                                         "Ctrl-C or SIGTERM stops both")
+    ui.add_argument("--host", default=DEFAULT_HOST, help="address the webserver binds (default: loopback only)")
+    ui.add_argument("--port", type=int, default=DEFAULT_PORT)
     commands.add_parser("contracts", help="print every dataset's contract as Markdown (docs/contracts.md)")
     args = parser.parse_args(argv)
     prepare_environment()
@@ -82,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(render())
         return 0
     if args.command == "ui":
-        dagster = str(Path(sys.executable).with_name("dagster"))  # the venv's, activated or not
-        os.execv(dagster, [dagster, "dev", "-m", "pipelines.definitions"])
+        serve_ui(args.host, args.port)
     return _run(args)
 
 
