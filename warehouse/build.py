@@ -58,6 +58,14 @@ def delivery_ledger(lake: Lake) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema).sort("dataset", "delivery")
 
 
+def pseudonym_key_kind(lake: Lake) -> pl.DataFrame:
+    """`main.pseudonym_key`: whether the shared pseudonyms come from the demo's public key or a secret one."""
+    path = lake.pseudonym_record
+    record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"key": None, "note": "no pseudonyms yet"}
+    return pl.DataFrame([{"key_kind": record["key"], "note": record["note"]}],
+                        schema={"key_kind": pl.String, "note": pl.String})
+
+
 def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str], dict[str, str]]:
     """Create a schema per layer and a view per shared table of the lake.
 
@@ -104,7 +112,9 @@ def build_warehouse(lake: Lake) -> list[str]:
                 if unreadable:  # keep the previous warehouse rather than publish one missing tables
                     raise RuntimeError(f"warehouse not rebuilt, tables cannot be read: {unreadable}")
                 catalog = _catalog(con, lake, made)
-                for qualified, df in {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog}.items():
+                tables = {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog,
+                          "main.pseudonym_key": pseudonym_key_kind(lake)}
+                for qualified, df in tables.items():
                     schema, name = qualified.split(".", 1)
                     con.register("_frame", df.to_arrow())
                     con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{name}" AS SELECT * FROM _frame')
