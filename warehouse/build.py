@@ -21,16 +21,13 @@ from filelock import FileLock
 
 from warehouse.catalog import catalog_frame, catalog_row, dcat_jsonld
 from warehouse.lake import LAYERS, Lake
+from warehouse.sql_text import identifier, literal_list, quoted_table
 from warehouse.tables import write_json_atomic
 
 
-def _sql_list(paths: list[str]) -> str:
-    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
-
-
 def _view_sql(schema: str, name: str, files: list[str], hive: bool) -> str:
-    return (f'CREATE OR REPLACE VIEW "{schema}"."{name}" AS SELECT * FROM read_parquet('
-            f"{_sql_list(files)}, union_by_name = true, hive_partitioning = {str(hive).lower()})")
+    return (f"CREATE OR REPLACE VIEW {quoted_table(schema, name)} AS SELECT * FROM read_parquet("
+            f"{literal_list(files)}, union_by_name = true, hive_partitioning = {str(hive).lower()})")
 
 
 def delivery_ledger(lake: Lake) -> pl.DataFrame:
@@ -74,7 +71,7 @@ def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str
     """
     made, unreadable = [], {}
     for layer in LAYERS:
-        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {identifier(layer)}")
     for path in lake.manifests():
         manifest = json.loads(path.read_text(encoding="utf-8"))
         if manifest.get("restricted"):
@@ -117,7 +114,7 @@ def build_warehouse(lake: Lake) -> list[str]:
                 for qualified, df in tables.items():
                     schema, name = qualified.split(".", 1)
                     con.register("_frame", df.to_arrow())
-                    con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{name}" AS SELECT * FROM _frame')
+                    con.execute(f"CREATE OR REPLACE TABLE {quoted_table(schema, name)} AS SELECT * FROM _frame")
                     con.unregister("_frame")
                     made.append(qualified)
                 con.execute("CHECKPOINT")
