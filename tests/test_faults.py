@@ -66,11 +66,15 @@ def _same(a: pl.DataFrame, b: pl.DataFrame) -> bool:
 
 @pytest.fixture(scope="module")
 def lakes(tmp_path_factory):
-    """`previous`: a lake holding day 1, with day 2 delivered; `final`: that lake after a clean complete run."""
+    """`previous`: a lake holding day 1, with day 2 delivered; `final`: that lake after a clean complete run.
+
+    The lake under test is always restored to the same path (`work`): warehouse views name absolute
+    file paths, so a copy elsewhere would read the original's files.
+    """
     root = tmp_path_factory.mktemp("faults")
     source = root / "source"
     generate_with_report(source, seed=5, scale=0.002, start=DAY_1, days=2, datasets=NAMES)
-    previous = root / "previous"
+    previous = root / "work"
     for file in (f for f in source.rglob("*") if f.is_file()):
         if file.parent.name == DAY_1.isoformat():
             (previous / "landing" / file.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
@@ -78,10 +82,17 @@ def lakes(tmp_path_factory):
     assert fault_driver.run(_env(previous), NAMES) == 0
     before = _lake_content(previous)
     shutil.copytree(source, previous / "landing", dirs_exist_ok=True)  # day 2 arrives
-    final = root / "final"
-    shutil.copytree(previous, final)
-    assert fault_driver.run(_env(final), NAMES) == 0
-    return {"root": root, "previous": previous, "before": before, "final": final, "after": _lake_content(final)}
+    template = root / "template"
+    shutil.copytree(previous, template)
+    assert fault_driver.run(_env(previous), NAMES) == 0
+    return {"work": previous, "template": template, "before": before, "after": _lake_content(previous)}
+
+
+def _restore(lakes) -> Path:
+    """The lake holding day 1 with day 2 delivered, at the path its warehouse names."""
+    shutil.rmtree(lakes["work"])
+    shutil.copytree(lakes["template"], lakes["work"])
+    return lakes["work"]
 
 
 def _assert_exact_accounting(home: Path) -> None:
@@ -96,9 +107,8 @@ def _assert_exact_accounting(home: Path) -> None:
 
 
 @pytest.mark.parametrize("kill_point", list(KILL_POINTS))
-def test_run_killed_mid_publish_keeps_whole_versions_and_the_next_run_loses_nothing(lakes, kill_point, tmp_path):
-    home = tmp_path / "lake"
-    shutil.copytree(lakes["previous"], home)
+def test_run_killed_mid_publish_keeps_whole_versions_and_the_next_run_loses_nothing(lakes, kill_point):
+    home = _restore(lakes)
     assert fault_driver.run(_env(home), NAMES, kill=KILL_POINTS[kill_point]) == -9, "the kill point was not reached"
 
     seen = _lake_content(home)  # a separate reader, after the kill
@@ -115,8 +125,7 @@ def test_run_killed_mid_publish_keeps_whole_versions_and_the_next_run_loses_noth
 
 
 def test_two_runs_of_the_same_datasets_at_once_are_serialized(lakes, tmp_path):
-    home = tmp_path / "lake"
-    shutil.copytree(lakes["previous"], home)
+    home = _restore(lakes)
     work = tmp_path / "work.jsonl"
     runs = [fault_driver.start_run(_env(home), NAMES, work_log=str(work)) for _ in range(2)]
     for process in runs:
