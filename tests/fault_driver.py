@@ -52,20 +52,23 @@ def _kill_at(pattern: str, nth: int, when: str) -> None:
 
 def _record_work(log_path: str, hold_seconds: float) -> None:
     """Log every delivery read or staged (with start and end times), holding each a little longer."""
-    def logged(step: str, function, name_of):
+    def logged(step: str, function, about):
         def wrapper(*args, **kwargs):
             start = time.monotonic()
             time.sleep(hold_seconds)
             try:
                 return function(*args, **kwargs)
             finally:
-                entry = {"pid": os.getpid(), "step": step, "what": name_of(*args), "start": start,
+                dataset, what = about(*args)
+                entry = {"pid": os.getpid(), "step": step, "dataset": dataset, "what": what, "start": start,
                          "end": time.monotonic()}
                 with open(log_path, "a") as log:
                     log.write(json.dumps(entry) + "\n")
         return wrapper
-    landing.write_as_text_parquet = logged("read", landing.write_as_text_parquet, lambda d, *_: d.relative_path)
-    ingest.stage_delivery = logged("stage", ingest.stage_delivery, lambda spec, lake, d, *_: f"{spec.name}/{d}")
+    landing.write_as_text_parquet = logged("read", landing.write_as_text_parquet,
+                                           lambda d, *_: (d.dataset, f"read {d.relative_path}"))
+    ingest.stage_delivery = logged("stage", ingest.stage_delivery,
+                                   lambda spec, lake, d, *_: (spec.name, f"stage {spec.name}/{d}"))
 
 
 def _materialize(env: dict, datasets: list[str], kill: tuple[str, int, str] | None, work_log: str | None) -> None:
