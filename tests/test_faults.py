@@ -118,6 +118,7 @@ def test_run_killed_mid_publish_keeps_whole_versions_and_the_next_run_loses_noth
     assert any(not _same(seen[t], lakes["after"][t]) for t in seen), "the kill came after everything was published"
 
     assert fault_driver.run(_env(home), NAMES) == 0
+    assert list(home.glob(".warehouse.duckdb.*.tmp")) == [], "a killed build's file was left behind"
     recovered = _lake_content(home)
     for table, frame in recovered.items():
         assert _same(frame, lakes["after"][table]), f"{table} differs from a clean run's after recovery"
@@ -206,3 +207,16 @@ def test_landing_file_gone_between_discovery_and_read_is_skipped_in_a_real_run(t
     assert result.success
     assert "disappeared" in metadata["skipped_files"].value[0]
     assert LakeTable(lake, "raw", "birth_registrations").deliveries() == {}
+
+
+def test_temporary_files_of_a_killed_write_are_collected_after_the_grace_period(tmp_path, monkeypatch):
+    from warehouse import tables
+    table = LakeTable(Lake(tmp_path), "staging", "t")
+    table.publish("d", pl.DataFrame({"x": [1]}))
+    orphan = table.dir / ".d-0123abcd.parquet.0f0f.tmp"  # what write_parquet_atomic leaves when killed
+    orphan.write_bytes(b"PAR1")
+    table.publish("e", pl.DataFrame({"x": [2]}))
+    assert orphan.exists(), "kept for the grace period"
+    monkeypatch.setattr(tables, "GC_GRACE_SECONDS", -1)
+    table.publish("f", pl.DataFrame({"x": [3]}))
+    assert not orphan.exists() and sorted(table.scan().collect()["x"].to_list()) == [1, 2, 3]

@@ -102,6 +102,8 @@ def build_warehouse(lake: Lake) -> list[str]:
     """Rebuild the warehouse file from the manifests and swap it in atomically; return what it holds."""
     lake.root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(lake.root / ".warehouse.lock")):
+        for orphan in lake.root.glob(f".{lake.warehouse.name}.*.tmp"):  # left by a build that was killed
+            orphan.unlink(missing_ok=True)
         tmp = lake.warehouse.with_name(f".{lake.warehouse.name}.{uuid.uuid4().hex}.tmp")
         try:
             with duckdb.connect(str(tmp)) as con:
