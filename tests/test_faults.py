@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 
 import duckdb
@@ -106,15 +109,11 @@ def _assert_exact_accounting(home: Path) -> None:
         assert staged.select(spec.natural_key).is_duplicated().sum() == 0
 
 
-@pytest.mark.parametrize("kill_point", list(KILL_POINTS))
-def test_run_killed_mid_publish_keeps_whole_versions_and_the_next_run_loses_nothing(lakes, kill_point):
-    home = _restore(lakes)
-    assert fault_driver.run(_env(home), NAMES, kill=KILL_POINTS[kill_point]) == -9, "the kill point was not reached"
-
+def _assert_whole_versions_then_exact_recovery(home: Path, lakes: dict, label: str) -> None:
     seen = _lake_content(home)  # a separate reader, after the kill
     for table, frame in seen.items():
         assert _same(frame, lakes["before"][table]) or _same(frame, lakes["after"][table]), \
-            f"{table} is neither its previous nor its next version after a kill ({kill_point})"
+            f"{table} is neither its previous nor its next version after a kill ({label})"
     assert any(not _same(seen[t], lakes["after"][t]) for t in seen), "the kill came after everything was published"
 
     assert fault_driver.run(_env(home), NAMES) == 0
@@ -123,6 +122,25 @@ def test_run_killed_mid_publish_keeps_whole_versions_and_the_next_run_loses_noth
     for table, frame in recovered.items():
         assert _same(frame, lakes["after"][table]), f"{table} differs from a clean run's after recovery"
     _assert_exact_accounting(home)
+
+
+@pytest.mark.parametrize("kill_point", list(KILL_POINTS))
+def test_run_killed_mid_publish_keeps_whole_versions_and_the_next_run_loses_nothing(lakes, kill_point):
+    home = _restore(lakes)
+    assert fault_driver.run(_env(home), NAMES, kill=KILL_POINTS[kill_point]) == -9, "the kill point was not reached"
+    _assert_whole_versions_then_exact_recovery(home, lakes, kill_point)
+
+
+def test_run_killed_from_outside_as_its_first_file_lands_loses_nothing(lakes):
+    home = _restore(lakes)
+    before = set((home / "lake").rglob("*"))
+    process = fault_driver.start_run(_env(home), NAMES)
+    while process.is_alive() and not (set((home / "lake").rglob("*")) - before):
+        time.sleep(0.002)
+    os.kill(process.pid, signal.SIGKILL)  # kill -9 from another process, whatever the run was doing
+    process.join(60)
+    assert process.exitcode == -9, "the run ended before the kill"
+    _assert_whole_versions_then_exact_recovery(home, lakes, "first new file in the lake")
 
 
 def test_two_runs_of_the_same_datasets_at_once_are_serialized(lakes, tmp_path):
