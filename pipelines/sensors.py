@@ -12,6 +12,7 @@ import dagster as dg
 
 from assets.registry import DATASETS
 from pipelines.jobs import lake_job
+from assets.common.landing_paths import landing_files
 from pipelines.resources import LakeResource
 
 
@@ -20,7 +21,7 @@ def landing_state(lake: LakeResource) -> dict[str, dict[str, str]]:
     state = {}
     for spec in DATASETS:
         base = lake.lake.landing / spec.agency / spec.name
-        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
+        files, _ = landing_files(lake.lake.landing, base)  # links are not followed, as in ingestion
         state[spec.name] = {p.relative_to(base).as_posix(): f"{p.stat().st_size}:{p.stat().st_mtime_ns}"
                             for p in files}
     return state

@@ -179,11 +179,12 @@ class LakeTable:
         return self.commit(delivery, [], 0, **facts)
 
     def _collect_garbage(self, manifest: dict) -> None:
-        """Delete files retired more than the grace period ago, and orphans of crashed writes as old."""
+        """Delete files retired more than the grace period ago, and orphans of crashed writes as old
+        (unnamed Parquet files, and temporary files of a write killed before its rename)."""
         live = {f for entry in manifest["deliveries"].values() for f in entry["files"]}
         retired = manifest.get("retired", {})
         cutoff = time.time() - GC_GRACE_SECONDS
-        for path in self.dir.rglob("*.parquet"):
+        for path in [*self.dir.rglob("*.parquet"), *self.dir.rglob(".*.tmp")]:
             rel = path.relative_to(self.dir).as_posix()
             if rel in live:
                 continue

@@ -21,6 +21,7 @@ from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, header_
 from schemas import geography
 from schemas.rules import RULE_REASONS, empty_frame
 from warehouse.lake import Lake
+from warehouse.locks import one_run_per_dataset
 from warehouse.tables import LakeTable, sha256_file
 
 _PERIOD = "period"
@@ -43,6 +44,7 @@ class RawReport:
     duplicates: dict[str, str] = field(default_factory=dict)
     rejected: list[landing.Rejected] = field(default_factory=list)
     unchanged: int = 0
+    skipped: list[landing.Rejected] = field(default_factory=list)  # moved while read: taken next run
 
 
 def _checksum(path, entry: dict) -> tuple[str, dict]:
@@ -54,6 +56,18 @@ def _checksum(path, entry: dict) -> tuple[str, dict]:
     return sha256_file(path), stamp
 
 
+def _moved_since(path, stamp: dict) -> str | None:
+    """Why the file is no longer what was stamped before reading it (gone, or written meanwhile), if it is not."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "the file disappeared while it was being read; it will be taken if it comes back"
+    if (stat.st_size, stat.st_mtime_ns) != (stamp["source_size"], stamp["source_mtime_ns"]):
+        return "the file changed while it was being read; the next run takes the finished file"
+    return None
+
+
+@one_run_per_dataset
 def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
     """Copy new or changed deliveries from the landing zone into the raw layer, as text."""
     raw, _, _ = tables(spec, lake)
@@ -64,7 +78,11 @@ def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
     owner = {e["source_sha256"]: k for k, e in known.items() if e["files"]}  # content → delivery holding it
     for delivery in deliveries:
         entry = known.get(delivery.id, {})
-        checksum, stamp = _checksum(delivery.path, entry)
+        try:
+            checksum, stamp = _checksum(delivery.path, entry)
+        except FileNotFoundError:
+            report.skipped.append(landing.Rejected(delivery.relative_path, "the file disappeared before it was read"))
+            continue
         twin = owner.get(checksum) if owner.get(checksum) != delivery.id else None
         # unchanged, unless it was a duplicate whose twin has since changed content
         if entry.get("source_sha256") == checksum and (not entry.get("duplicate_of") or twin):
@@ -83,8 +101,15 @@ def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
             rows, encoding = landing.write_as_text_parquet(delivery, path, workdir=raw.dir)
         except landing.UnreadableDelivery as err:
             path.unlink(missing_ok=True)
+            if moved := _moved_since(delivery.path, stamp):  # not the agency's fault: nothing recorded
+                report.skipped.append(landing.Rejected(delivery.relative_path, moved))
+                continue
             raw.record(delivery.id, rejected=str(err), **facts)
             report.rejected.append(landing.Rejected(delivery.relative_path, str(err)))
+            continue
+        if moved := _moved_since(delivery.path, stamp):  # the checksum may not be what was read
+            path.unlink(missing_ok=True)
+            report.skipped.append(landing.Rejected(delivery.relative_path, moved))
             continue
         raw.commit(delivery.id, [rel], rows, encoding=encoding, **facts)
         owner[checksum] = delivery.id
@@ -191,6 +216,7 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     return accounting
 
 
+@one_run_per_dataset
 def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser) -> StageReport:
     """Stage every raw delivery that is new, changed, or was staged under an older contract."""
     raw, staging, quarantine = tables(spec, lake)

@@ -19,6 +19,7 @@ import polars as pl
 
 from assets.common.csv_shape import RaggedFile, check_field_counts, sniff_separator
 from assets.common.encodings import UndecodableFile, detect_encoding
+from assets.common.landing_paths import landing_files, plain_component
 
 
 FORMATS = (".csv", ".json", ".ndjson", ".jsonl", ".xlsx")
@@ -49,11 +50,11 @@ class Rejected:
 
 
 def discover(landing: Path, agency: str, dataset: str) -> tuple[list[Delivery], list[Rejected]]:
-    base = landing / agency / dataset
-    found, rejected = [], []
-    if not base.exists():
-        return found, rejected
-    for path in sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".")):
+    base = landing / plain_component(agency) / plain_component(dataset)
+    files, refused = landing_files(landing, base)
+    found = []
+    rejected = [Rejected(p.relative_to(landing).as_posix(), reason) for p, reason in refused]
+    for path in files:
         rel = path.relative_to(landing).as_posix()
         if path.parent.parent != base:
             rejected.append(Rejected(rel, "expected <agency>/<dataset>/<YYYY-MM-DD>/<file>"))
