@@ -140,13 +140,13 @@ def _pseudonym(description: str, nullable: bool = False):
 
 
 class SharedBirthRegistration(SharedWardKeyed):
-    """A birth as shared across agencies: pseudonymised IDs, month of birth, no names or ethnicity."""
+    """A birth as shared across agencies: pseudonymised IDs, year of birth, no names or ethnicity."""
 
     registration_key: str = _pseudonym("keyed pseudonym of the registration number")
     registration_month: dt.date = pa.Field(description="first day of the month the birth was registered")
     child_pseudonym: str = _pseudonym("keyed pseudonym of the child's personal ID")
     child_sex: str = pa.Field(isin=SEXES, description="Nam (male) or Nữ (female)")
-    child_birth_month: dt.date = pa.Field(description="first day of the month of birth (date generalised)")
+    child_birth_year: int = pa.Field(description="year of birth (dates of birth are shared as years)")
     child_nationality: str = pa.Field(description="nationality as registered")
     mother_pseudonym: str = _pseudonym("keyed pseudonym of the mother's personal ID", nullable=True)
     mother_birth_year: int = pa.Field(description="mother's year of birth")

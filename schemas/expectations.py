@@ -142,11 +142,11 @@ def online_public_services(gxe, col):
 
 @suite("staging", "birth_registrations", "Per month and ward: plausible parents' ages, no child registered twice.",
        """SELECT registration_month AS month, ward_code, count(*) AS births,
-            count(*) FILTER (WHERE registration_month < child_birth_month) AS registered_before_birth,
-            min(year(child_birth_month) - mother_birth_year) AS min_mother_age,
-            max(year(child_birth_month) - mother_birth_year) AS max_mother_age,
-            min(year(child_birth_month) - father_birth_year) AS min_father_age,
-            max(year(child_birth_month) - father_birth_year) AS max_father_age,
+            count(*) FILTER (WHERE year(registration_month) < child_birth_year) AS registered_before_birth,
+            min(child_birth_year - mother_birth_year) AS min_mother_age,
+            max(child_birth_year - mother_birth_year) AS max_mother_age,
+            min(child_birth_year - father_birth_year) AS min_father_age,
+            max(child_birth_year - father_birth_year) AS max_father_age,
             (SELECT count(*) - count(DISTINCT registration_key) FROM staging.birth_registrations) AS duplicate_keys,
             (SELECT count(*) - count(DISTINCT child_pseudonym) FROM staging.birth_registrations)
               AS children_registered_twice

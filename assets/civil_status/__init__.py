@@ -20,7 +20,7 @@ def publish_births(valid: pl.DataFrame, p: Pseudonymiser) -> pl.DataFrame:
         "_row_number", *WARD,
         p.expr("registration_number").alias("registration_key"), _month("registration_date").alias("registration_month"),
         p.expr("child_personal_id").alias("child_pseudonym"), "child_sex",
-        _month("child_date_of_birth").alias("child_birth_month"), "child_nationality",
+        pl.col("child_date_of_birth").dt.year().cast(pl.Int64).alias("child_birth_year"), "child_nationality",
         p.expr("mother_personal_id").alias("mother_pseudonym"), "mother_birth_year",
         p.expr("father_personal_id").alias("father_pseudonym"), "father_birth_year",
     )
