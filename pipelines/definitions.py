@@ -12,7 +12,7 @@ from assets.quality import QUALITY_CHECKS
 from assets.transport.transit_daily import transit_daily
 from assets.reference import REFERENCE_ASSETS
 from assets.registry import DATASETS
-from pipelines.jobs import lake_job
+from pipelines.jobs import daily_ingest_job, lake_job, monthly_ingest_job
 from pipelines.resources import lake_resource_from_env
 from pipelines.schedules import daily_schedule
 from pipelines.sensors import landing_sensor
@@ -23,7 +23,7 @@ defs = dg.Definitions(
         air_quality_hourly_index, air_quality_daily, transit_daily, *CROSS_AGENCY_ASSETS,
     ],
     asset_checks=QUALITY_CHECKS,
-    jobs=[lake_job],
+    jobs=[lake_job, daily_ingest_job, monthly_ingest_job],
     schedules=[daily_schedule],
     sensors=[landing_sensor],
     resources={"lake": lake_resource_from_env()},

@@ -23,6 +23,11 @@ from warehouse.catalog import catalog_frame, catalog_row, dcat_jsonld
 from warehouse.lake import LAYERS, Lake
 from warehouse.tables import write_json_atomic
 
+# The Dagster concurrency pool of every step that rebuilds the warehouse (dagster.yaml limits it to
+# one step at a time across runs). The file lock below already makes rebuilds safe; the pool makes
+# the other runs wait in Dagster, visibly, instead of blocked inside a step.
+WAREHOUSE_POOL = "warehouse"
+
 
 def _sql_list(paths: list[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"

@@ -13,6 +13,15 @@ from warehouse.tables import LakeTable
 
 CONTRACT = "contract"
 
+# Computed tables follow their inputs declaratively instead of on a job schedule: ingests are started
+# by the landing sensor at any hour, a dataset and a day at a time, and a schedule would leave the
+# marts stale until the next morning (or recompute them when nothing changed). Eager, minus its
+# "no dependency missing" clause: Dagster counts every never-materialized day of a daily input as
+# missing, and most days legitimately have no delivery, so plain eager() would never fire. A mart
+# computes over whatever is published (an absent input is an empty table, warehouse/marts.py).
+# Needs the automation sensor (pipelines/definitions.py) and the daemon.
+COMPUTED_TABLE_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+
 
 def contract_check_spec(key: dg.AssetKey, model: type[pa.DataFrameModel]) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(CONTRACT, asset=key, description=f"the table validates against {model.__name__}")

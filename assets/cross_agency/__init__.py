@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from assets.common.derived import contract_check_spec, publish_derived
+from assets.common.derived import COMPUTED_TABLE_AUTOMATION, contract_check_spec, publish_derived
+from warehouse.build import WAREHOUSE_POOL
 from pipelines.resources import LakeResource
 from schemas import civil_status, marts, public_services, tax, transport, urban_planning
 from schemas.marts import OnlinePublicServices, WardProfile
@@ -26,7 +27,7 @@ _PROFILE_INPUTS = {
 }
 
 
-@dg.asset(key=WARD_PROFILE, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
+@dg.asset(pool=WAREHOUSE_POOL, automation_condition=COMPUTED_TABLE_AUTOMATION, key=WARD_PROFILE, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
           deps=[dg.AssetKey(q.split(".")) for q in _PROFILE_INPUTS] + [dg.AssetKey(["ref", "wards_2025"])],
           check_specs=[contract_check_spec(WARD_PROFILE, WardProfile)],
           description="Per ward and month: births, deaths, marriages, permits, VN_AQI, businesses, tax, transit, traffic.")
@@ -42,7 +43,7 @@ def ward_profile(lake: LakeResource) -> dg.MaterializeResult:
         "Civil-status counts of 1-4 are suppressed. SQL: `warehouse/sql/ward_profile.sql`."))
 
 
-@dg.asset(key=ONLINE_SERVICES, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
+@dg.asset(pool=WAREHOUSE_POOL, automation_condition=COMPUTED_TABLE_AUTOMATION, key=ONLINE_SERVICES, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
           deps=[dg.AssetKey(["staging", "procedure_records"])],
           check_specs=[contract_check_spec(ONLINE_SERVICES, OnlinePublicServices)],
           description="Per ward and month: dossiers, share online, share at level 3-4, on time, vs the 55% target.")

@@ -1,0 +1,120 @@
+"""Materialize the whole lake in-process (`urbanlake run`, the tests): every partition the landing zone holds.
+
+Dagster cannot mix partitions definitions in a job, so this runs the daily and the monthly ingest job
+each once over the range of delivery dates present (a single run per range: the assets' backfill
+policy), then the unpartitioned `lake_job` (reference, other datasets, marts, GX). A backfill of a
+few partitions of some datasets (`urbanlake backfill`) runs the same way, followed by the computed
+tables downstream of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from assets.common import landing
+from assets.common.partitions import BY_NAME, existing_key, partition_key
+from assets.registry import DATASETS
+from pipelines.jobs import INGEST_JOBS, PARTITIONED, dataset_keys
+from warehouse.lake import Lake
+
+# Dagster's tags for a run over a partition range (what a single-run backfill from the UI sets).
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+
+
+@dataclass
+class LakeRunResult:
+    """The in-process runs of one materialization, read like one result (success, events, summary)."""
+
+    results: list[dg.ExecuteInProcessResult] = field(default_factory=list)
+    outside_partitions: list[str] = field(default_factory=list)  # landing files no partition covers
+
+    @property
+    def success(self) -> bool:
+        return all(r.success for r in self.results)
+
+    @property
+    def run_ids(self) -> list[str]:
+        return [r.run_id for r in self.results]
+
+    @property
+    def all_events(self) -> list[dg.DagsterEvent]:
+        return [e for r in self.results for e in r.all_events]
+
+    def asset_materializations_for_node(self, node_name: str) -> list[dg.AssetMaterialization]:
+        return [m for r in self.results if r.job_def.has_node_named(node_name)
+                for m in r.asset_materializations_for_node(node_name)]
+
+
+def delivered_partitions(lake: Lake, now: dt.datetime | None = None) -> tuple[dict[str, list[str]], list[str]]:
+    """Per partitioning ("day", "month"): the sorted partition keys with a delivery in the landing zone;
+    and the landing files whose delivery date has no partition (before 2024, or in the future)."""
+    keys: dict[str, set[str]] = {}
+    outside = []
+    for spec in DATASETS:
+        if not spec.partitioned_by:
+            continue
+        for delivery in landing.discover(lake.landing, spec.agency, spec.name)[0]:
+            key = existing_key(spec.partitioned_by, delivery.delivery_date, now)
+            if key is None:
+                outside.append(delivery.relative_path)
+            else:
+                keys.setdefault(spec.partitioned_by, set()).add(key)
+    return {by: sorted(k) for by, k in keys.items()}, outside
+
+
+def run_partition_range(instance: dg.DagsterInstance, partitioned_by: str, first: str, last: str,
+                        selection: list[dg.AssetKey] | None = None, run_config: dict | None = None,
+                        ) -> dg.ExecuteInProcessResult:
+    """One run of the ingest job of `partitioned_by` over the partitions `first`..`last` (inclusive)."""
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def(INGEST_JOBS[partitioned_by].name)
+    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
+                                  asset_selection=selection, tags={RANGE_START: first, RANGE_END: last})
+
+
+def materialize_lake(instance: dg.DagsterInstance, lake: Lake, run_config: dict | None = None) -> LakeRunResult:
+    """Every partition present in the landing zone, then everything unpartitioned."""
+    from pipelines.definitions import defs
+
+    ranges, outside = delivered_partitions(lake)
+    outcome = LakeRunResult(outside_partitions=outside)
+    for partitioned_by, keys in ranges.items():
+        outcome.results.append(run_partition_range(instance, partitioned_by, keys[0], keys[-1], run_config=run_config))
+    outcome.results.append(defs.resolve_job_def("lake_job").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=run_config))
+    return outcome
+
+
+def backfill(instance: dg.DagsterInstance, datasets: list[str], first: dt.date, last: dt.date,
+             run_config: dict | None = None) -> LakeRunResult:
+    """Re-ingest the deliveries dated `first`..`last` of these datasets, then the tables computed from them."""
+    from pipelines.definitions import defs
+
+    specs = {s.name: s for s in DATASETS}
+    unknown = [n for n in datasets if n not in specs]
+    if unknown:
+        raise ValueError(f"unknown dataset(s) {unknown}; expected some of {sorted(specs)}")
+    unpartitioned = [n for n in datasets if not specs[n].partitioned_by]
+    if unpartitioned:
+        raise ValueError(f"{unpartitioned} are not partitioned by delivery date: `urbanlake run` ingests them whole")
+    if first > last:
+        raise ValueError(f"--from {first} is after --to {last}")
+    outcome = LakeRunResult()
+    for partitioned_by in sorted({specs[n].partitioned_by for n in datasets}):
+        names = [n for n in datasets if specs[n].partitioned_by == partitioned_by]
+        first_key, last_key = (partition_key(partitioned_by, d) for d in (first, last))
+        for key in (first_key, last_key):
+            if not BY_NAME[partitioned_by].has_partition_key(key):
+                raise ValueError(f"no {partitioned_by} partition {key}: partitions run from 2024-01-01 to today")
+        outcome.results.append(run_partition_range(instance, partitioned_by, first_key, last_key,
+                                                   dataset_keys(names), run_config))
+    staged = dg.AssetSelection.assets(*(dg.AssetKey(["staging", n]) for n in datasets))
+    computed = (staged.downstream(include_self=False) - PARTITIONED).resolve(defs.resolve_asset_graph())
+    if computed:
+        outcome.results.append(defs.resolve_job_def("lake_job").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config, asset_selection=sorted(computed)))
+    return outcome
