@@ -21,6 +21,9 @@ CONTRACT = "contract"
 # computes over whatever is published (an absent input is an empty table, warehouse/marts.py).
 # Needs the automation sensor (pipelines/definitions.py) and the daemon.
 COMPUTED_TABLE_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+COMPUTED_TABLES = dg.AssetSelection.assets(
+    ["staging", "air_quality_hourly_index"], ["mart", "air_quality_daily"], ["mart", "transit_daily"],
+    ["mart", "ward_profile"], ["mart", "online_public_services"])
 
 
 def contract_check_spec(key: dg.AssetKey, model: type[pa.DataFrameModel]) -> dg.AssetCheckSpec:
