@@ -16,6 +16,7 @@ import dagster as dg
 
 from assets.common import landing
 from assets.common.partitions import BY_NAME, existing_key, partition_key
+from assets.quality import CHECK_NAME as GX_CHECK
 from assets.registry import DATASETS
 from pipelines.jobs import INGEST_JOBS, PARTITIONED, dataset_keys
 from warehouse.lake import Lake
@@ -72,8 +73,19 @@ def run_partition_range(instance: dg.DagsterInstance, partitioned_by: str, first
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def(INGEST_JOBS[partitioned_by].name)
+    if selection is not None:
+        job = without_gx(job, set(selection))
     return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
-                                  asset_selection=selection, tags={RANGE_START: first, RANGE_END: last})
+                                  tags={RANGE_START: first, RANGE_END: last})
+
+
+def without_gx(job: dg.JobDefinition, assets: set[dg.AssetKey]) -> dg.JobDefinition:
+    """The job narrowed to these assets and their own checks, without the Great Expectations suites
+    (GX takes ~8 s to start; the daily lake_job and `urbanlake run` validate every table with it)."""
+    from pipelines.definitions import defs
+
+    checks = {k for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key in assets and k.name != GX_CHECK}
+    return job.get_subset(asset_selection=assets, asset_check_selection=checks)
 
 
 def materialize_lake(instance: dg.DagsterInstance, lake: Lake, run_config: dict | None = None) -> LakeRunResult:
@@ -113,8 +125,10 @@ def backfill(instance: dg.DagsterInstance, datasets: list[str], first: dt.date, 
         outcome.results.append(run_partition_range(instance, partitioned_by, first_key, last_key,
                                                    dataset_keys(names), run_config))
     staged = dg.AssetSelection.assets(*(dg.AssetKey(["staging", n]) for n in datasets))
-    computed = (staged.downstream(include_self=False) - PARTITIONED).resolve(defs.resolve_asset_graph())
+    # the reference tables too: marts join them, and on a fresh lake they may not be built yet
+    computed = ((staged.downstream(include_self=False) - PARTITIONED) | dg.AssetSelection.groups("reference")
+                ).resolve(defs.resolve_asset_graph())
     if computed:
-        outcome.results.append(defs.resolve_job_def("lake_job").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=run_config, asset_selection=sorted(computed)))
+        job = without_gx(defs.resolve_job_def("lake_job"), set(computed))
+        outcome.results.append(job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config))
     return outcome

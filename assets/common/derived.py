@@ -6,6 +6,7 @@ import polars as pl
 
 from assets.common.checks import validate_contract
 from assets.common.factory import table_schema
+from assets.common.partitions import TIME_PARTITIONED
 from warehouse.build import build_warehouse
 from warehouse.catalog import TableAbout
 from warehouse.lake import Lake
@@ -15,12 +16,12 @@ CONTRACT = "contract"
 
 # Computed tables follow their inputs declaratively instead of on a job schedule: ingests are started
 # by the landing sensor at any hour, a dataset and a day at a time, and a schedule would leave the
-# marts stale until the next morning (or recompute them when nothing changed). Eager, minus its
-# "no dependency missing" clause: Dagster counts every never-materialized day of a daily input as
-# missing, and most days legitimately have no delivery, so plain eager() would never fire. A mart
-# computes over whatever is published (an absent input is an empty table, warehouse/marts.py).
-# Needs the automation sensor (pipelines/definitions.py) and the daemon.
-COMPUTED_TABLE_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+# marts stale until the next morning (or recompute them when nothing changed). Eager, except that a
+# time-partitioned input does not count as missing: Dagster counts every day without a delivery as a
+# missing partition, so plain eager() would never fire. Unpartitioned inputs (the reference wards the
+# marts join) must exist. Needs the automation sensor (pipelines/definitions.py) and the daemon.
+COMPUTED_TABLE_AUTOMATION = dg.AutomationCondition.eager().replace(
+    "any_deps_missing", dg.AutomationCondition.any_deps_missing().ignore(TIME_PARTITIONED))
 COMPUTED_TABLES = dg.AssetSelection.assets(
     ["staging", "air_quality_hourly_index"], ["mart", "air_quality_daily"], ["mart", "transit_daily"],
     ["mart", "ward_profile"], ["mart", "online_public_services"])

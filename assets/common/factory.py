@@ -7,7 +7,7 @@ import polars as pl
 from assets.common.checks import ROW_ACCOUNTING, SHARED_CONTRACT, row_accounting, shared_contract
 from assets.common.dataset import DatasetSpec
 from assets.common.ingest import ingest_raw, stage, tables
-from assets.common.partitions import delivery_window, partitions_def
+from assets.common.partitions import PARTITIONED_BY_TAG, delivery_window, partitions_def
 from pipelines.resources import LakeResource
 from warehouse.build import WAREHOUSE_POOL, build_warehouse, warehouse_is_stale
 
@@ -28,8 +28,9 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
     # range as cheap as its new deliveries, and a run costs seconds of start-up.
     partitioning = dict(partitions_def=partitions_def(spec.partitioned_by),
                         backfill_policy=dg.BackfillPolicy.single_run() if spec.partitioned_by else None)
+    tags = {PARTITIONED_BY_TAG: spec.partitioned_by} if spec.partitioned_by else {}
 
-    @dg.asset(key=raw_key, group_name=spec.sector, kinds={"parquet"}, owners=[spec.owner], **partitioning,
+    @dg.asset(key=raw_key, group_name=spec.sector, kinds={"parquet"}, owners=[spec.owner], tags=tags, **partitioning,
               description=f"{spec.description} As delivered by {spec.agency} (restricted zone).")
     def raw_asset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
         """Copy the new or changed landing files (of the run's delivery dates) into the raw layer."""
@@ -51,8 +52,8 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
         name=f"stage_{spec.name}", group_name=spec.sector, can_subset=False, pool=WAREHOUSE_POOL, **partitioning,
         specs=[
             dg.AssetSpec(staging_key, deps=[raw_key], kinds={"parquet", "duckdb"}, description=spec.description,
-                         owners=[spec.owner]),
-            dg.AssetSpec(quarantine_key, deps=[raw_key], kinds={"parquet"}, owners=[spec.owner],
+                         owners=[spec.owner], tags=tags),
+            dg.AssetSpec(quarantine_key, deps=[raw_key], kinds={"parquet"}, owners=[spec.owner], tags=tags,
                          description=f"Rows of {spec.name} that failed their contract, with rule and reason."),
         ],
         check_specs=[

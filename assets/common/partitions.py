@@ -18,6 +18,8 @@ START = "2024-01-01"
 DAILY = dg.DailyPartitionsDefinition(start_date=START, timezone=TIMEZONE, end_offset=1)
 MONTHLY = dg.MonthlyPartitionsDefinition(start_date=START, timezone=TIMEZONE, end_offset=1)
 BY_NAME: dict[str, dg.TimeWindowPartitionsDefinition] = {"day": DAILY, "month": MONTHLY}
+PARTITIONED_BY_TAG = "urbanlake/partitioned_by"  # on the assets of partitioned datasets: "day" or "month"
+TIME_PARTITIONED = dg.AssetSelection.tag(PARTITIONED_BY_TAG, "day") | dg.AssetSelection.tag(PARTITIONED_BY_TAG, "month")
 
 
 def partitions_def(partitioned_by: str | None) -> dg.TimeWindowPartitionsDefinition | None:
