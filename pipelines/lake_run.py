@@ -10,6 +10,8 @@ tables downstream of them.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -23,6 +25,40 @@ from warehouse.lake import Lake
 
 # Dagster's tags for a run over a partition range (what a single-run backfill from the UI sets).
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+# Which process runs an in-process run, so a later CLI can tell that it died (see release_dead_runs).
+HOST_TAG, PID_TAG = "urbanlake/host", "urbanlake/pid"
+
+
+def _process_tags() -> dict[str, str]:
+    return {HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed the in-process runs of this host whose process is gone, and free their pool slots.
+
+    A killed `urbanlake run` would otherwise hold the "warehouse" pool slot for ever (no daemon
+    monitors an in-process run), and every later run would wait for it. Returns their run ids.
+    """
+    released = []
+    in_progress = dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+                                tags={HOST_TAG: socket.gethostname()})
+    for run in instance.get_runs(filters=in_progress):
+        if _alive(int(run.tags[PID_TAG])):
+            continue
+        instance.report_run_failed(run, message=f"its process {run.tags.get(PID_TAG)} is gone; a later run released it")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
 
 
 @dataclass
@@ -76,7 +112,7 @@ def run_partition_range(instance: dg.DagsterInstance, partitioned_by: str, first
     if selection is not None:
         job = without_gx(job, set(selection))
     return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
-                                  tags={RANGE_START: first, RANGE_END: last})
+                                  tags={RANGE_START: first, RANGE_END: last, **_process_tags()})
 
 
 def without_gx(job: dg.JobDefinition, assets: set[dg.AssetKey]) -> dg.JobDefinition:
@@ -92,12 +128,13 @@ def materialize_lake(instance: dg.DagsterInstance, lake: Lake, run_config: dict 
     """Every partition present in the landing zone, then everything unpartitioned."""
     from pipelines.definitions import defs
 
+    release_dead_runs(instance)
     ranges, outside = delivered_partitions(lake)
     outcome = LakeRunResult(outside_partitions=outside)
     for partitioned_by, keys in ranges.items():
         outcome.results.append(run_partition_range(instance, partitioned_by, keys[0], keys[-1], run_config=run_config))
     outcome.results.append(defs.resolve_job_def("lake_job").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=run_config))
+        instance=instance, raise_on_error=False, run_config=run_config, tags=_process_tags()))
     return outcome
 
 
@@ -115,6 +152,7 @@ def backfill(instance: dg.DagsterInstance, datasets: list[str], first: dt.date, 
         raise ValueError(f"{unpartitioned} are not partitioned by delivery date: `urbanlake run` ingests them whole")
     if first > last:
         raise ValueError(f"--from {first} is after --to {last}")
+    release_dead_runs(instance)
     outcome = LakeRunResult()
     for partitioned_by in sorted({specs[n].partitioned_by for n in datasets}):
         names = [n for n in datasets if specs[n].partitioned_by == partitioned_by]
@@ -130,5 +168,6 @@ def backfill(instance: dg.DagsterInstance, datasets: list[str], first: dt.date, 
                 ).resolve(defs.resolve_asset_graph())
     if computed:
         job = without_gx(defs.resolve_job_def("lake_job"), set(computed))
-        outcome.results.append(job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config))
+        outcome.results.append(job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
+                                                      tags=_process_tags()))
     return outcome

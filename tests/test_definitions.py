@@ -1,6 +1,7 @@
 """The code location passes Dagster's validation, and the embedded dagster.yaml loads as an
 instance with the run queue, the warehouse pool, run monitoring and run retries it promises."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -33,3 +34,29 @@ def test_embedded_instance_queues_runs_limits_the_warehouse_pool_monitors_and_re
               dg.AssetKey(["ref", "wards_2025"])]}
     assert pools == {"warehouse"}
     assert defs.resolve_assets_def(dg.AssetKey(["raw", "traffic_counts"])).op.pool is None
+
+
+def test_a_killed_cli_run_releases_its_warehouse_slot_for_the_next_run():
+    import socket
+    import subprocess
+
+    from pipelines.lake_run import HOST_TAG, PID_TAG, release_dead_runs
+
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # a pid whose process is gone, like a `urbanlake run` killed with SIGKILL
+    with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as instance:
+        host = socket.gethostname()
+        dead = dg.DagsterRun(job_name="daily_ingest_job", status=dg.DagsterRunStatus.STARTED,
+                             tags={HOST_TAG: host, PID_TAG: str(finished.pid)})
+        alive = dg.DagsterRun(job_name="lake_job", status=dg.DagsterRunStatus.STARTED,
+                              tags={HOST_TAG: host, PID_TAG: str(os.getpid())})
+        for run in (dead, alive):
+            instance.add_run(run)
+        storage = instance.event_log_storage
+        storage.initialize_concurrency_limit_to_default("warehouse")
+        assert storage.claim_concurrency_slot("warehouse", dead.run_id, "stage_traffic_counts").is_claimed
+
+        assert release_dead_runs(instance) == [dead.run_id]
+        assert storage.get_concurrency_info("warehouse").active_slot_count == 0
+        assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED

@@ -7,7 +7,7 @@ import polars as pl
 from assets.common.checks import validate_contract
 from assets.common.factory import table_schema
 from assets.common.partitions import TIME_PARTITIONED
-from warehouse.build import build_warehouse
+from warehouse.build import WAREHOUSE_POOL, build_warehouse
 from warehouse.catalog import TableAbout
 from warehouse.lake import Lake
 from warehouse.tables import LakeTable
@@ -22,6 +22,7 @@ CONTRACT = "contract"
 # marts join) must exist. Needs the automation sensor (pipelines/definitions.py) and the daemon.
 COMPUTED_TABLE_AUTOMATION = dg.AutomationCondition.eager().replace(
     "any_deps_missing", dg.AutomationCondition.any_deps_missing().ignore(TIME_PARTITIONED))
+COMPUTED_TABLE_RUNS = dict(automation_condition=COMPUTED_TABLE_AUTOMATION, pool=WAREHOUSE_POOL)  # for @dg.asset
 COMPUTED_TABLES = dg.AssetSelection.assets(
     ["staging", "air_quality_hourly_index"], ["mart", "air_quality_daily"], ["mart", "transit_daily"],
     ["mart", "ward_profile"], ["mart", "online_public_services"])
