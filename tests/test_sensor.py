@@ -153,3 +153,26 @@ def test_cursor_forgets_files_that_left_the_landing_zone(zone):
     path.unlink()
     zone.tick()
     assert json.loads(zone.cursor) == {"pending": {}, "taken": {}}
+
+
+def test_the_requested_run_ingests_the_new_delivery(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from sample_deliveries.generate import generate_with_report
+    from tests.conftest import TEST_KEY
+
+    generate_with_report(tmp_path / "landing", seed=3, scale=0.002, start=dt.date(2025, 7, 3), days=1,
+                         datasets=["traffic_counts"])
+    monkeypatch.setenv("URBANLAKE_HOME", str(tmp_path))
+    monkeypatch.setenv("URBANLAKE_PSEUDONYM_KEY", TEST_KEY)
+    zone = Landing(tmp_path)
+    zone.tick()
+    [request] = zone.tick()
+    # what the daemon launches for the request: its job, narrowed to its assets and checks, for its partition
+    job = defs.resolve_job_def(request.job_name).get_subset(
+        asset_selection=set(request.asset_selection), asset_check_selection=set(request.asset_check_keys))
+    result = job.execute_in_process(instance=zone.instance, partition_key=request.partition_key, tags=request.tags)
+    assert result.success
+    ledger = json.loads((tmp_path / "lake/staging/traffic_counts/_manifest.json").read_text())["deliveries"]
+    assert [d.split("/")[0] for d in ledger] == ["2025-07-03"]
+    assert zone.tick() == []
