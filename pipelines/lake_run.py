@@ -30,7 +30,8 @@ HOST_TAG, PID_TAG = "urbanlake/host", "urbanlake/pid"
 
 
 def _process_tags() -> dict[str, str]:
-    return {HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
+    # No run retries: the CLI reports a failure itself, and the daemon cannot relaunch an in-process run.
+    return {HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid()), "dagster/max_retries": "0"}
 
 
 def _alive(pid: int) -> bool:

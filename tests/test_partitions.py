@@ -122,3 +122,18 @@ def test_cli_backfill_ingests_the_range_then_refreshes_the_tables_computed_from_
     assert [d.split("/")[0] for d in _ledger(tmp_path, "staging", "traffic_counts")] == ["2025-07-02"]
     profile = _ledger(tmp_path, "mart", "ward_profile")
     assert profile, "the ward profile, computed from traffic counts, was not refreshed"
+
+
+def test_urbanlake_run_covers_the_dates_delivered_and_reports_dates_without_a_partition(tmp_path):
+    from pipelines.lake_run import delivered_partitions
+    from warehouse.lake import Lake
+
+    for relative in ("transport/traffic_counts/2025-07-01/a.csv", "transport/fare_card_taps/2025-06-28/b.csv",
+                     "transport/traffic_counts/2099-01-01/c.csv", "tax/tax_payments/2025-07-15/d.csv",
+                     "planning/construction_permits/2025-05-01/e.csv"):
+        path = tmp_path / "landing" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("id\n1\n")
+    ranges, outside = delivered_partitions(Lake(tmp_path))
+    assert ranges == {"day": ["2025-06-28", "2025-07-01"], "month": ["2025-07-01"]}
+    assert outside == ["transport/traffic_counts/2099-01-01/c.csv"]
