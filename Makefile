@@ -29,7 +29,7 @@ test: setup
 	$(BIN)/python -m pytest $(ARGS)
 
 ui: setup
-	$(BIN)/urbanlake ui
+	$(BIN)/urbanlake ui $(ARGS)
 
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"

@@ -5,32 +5,41 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import secrets
 import shutil
 import sys
 from pathlib import Path
+
+from pipelines.ui import DEFAULT_HOST, DEFAULT_PORT, serve_ui
 
 PROJECT = Path(__file__).resolve().parent.parent
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}  # Dagster's DEBUG events stay in the UI
 
 
-def prepare_environment() -> None:
-    """Defaults for the embedded deployment: data under ./data, Dagster's SQLite instance under ./.dagster_home."""
+def prepare_environment(demo: bool = False, needs_key: bool = True) -> None:
+    """Defaults for the embedded deployment: data under ./data, Dagster's SQLite instance under ./.dagster_home.
+
+    The pseudonym key comes from URBANLAKE_PSEUDONYM_KEY. Without it, the demo (`--demo`, `--generate`,
+    URBANLAKE_DEMO=1, or a lake the demo made) uses the built-in public key and says so; anything
+    else stops here with what to do.
+    """
+    from assets.common.pseudonyms import (DEMO_PSEUDONYM_KEY, DEMO_WARNING, KEY_VARIABLE, MISSING_KEY,
+                                          recorded_key_kind)
+    from warehouse.lake import Lake
+
     os.environ.setdefault("URBANLAKE_HOME", str(Path("data").resolve()))
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve())))
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copy(PROJECT / "dagster.yaml", home / "dagster.yaml")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    if not os.environ.get("URBANLAKE_PSEUDONYM_KEY"):
-        key_file = Path(os.environ["URBANLAKE_HOME"]) / "secrets" / "pseudonym.key"
-        if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
-            print(f"note: URBANLAKE_PSEUDONYM_KEY is not set; generated a local key in {key_file}. "
-                  "Set the variable from your secret store in production.", file=sys.stderr)
-        os.environ["URBANLAKE_PSEUDONYM_KEY"] = key_file.read_text().strip()
+    demo = demo or os.environ.get("URBANLAKE_DEMO") == "1" or recorded_key_kind(Lake.from_env()) == "demo"
+    if not os.environ.get(KEY_VARIABLE):
+        if demo:
+            os.environ[KEY_VARIABLE] = DEMO_PSEUDONYM_KEY
+        elif needs_key:
+            raise SystemExit(f"urbanlake: {MISSING_KEY}")
+    if os.environ.get(KEY_VARIABLE) == DEMO_PSEUDONYM_KEY:
+        print(DEMO_WARNING, file=sys.stderr)
 
 
 def _generate(args: argparse.Namespace) -> None:
@@ -81,7 +90,10 @@ def main(argv: list[str] | None = None) -> int:
                            ("generate", "write sample agency deliveries into the landing zone")):
         cmd = commands.add_parser(name, help=helptext)
         if name == "run":
-            cmd.add_argument("--generate", action="store_true", help="generate sample deliveries first")
+            cmd.add_argument("--generate", action="store_true",
+                             help="generate sample deliveries first (implies --demo unless a key is set)")
+            cmd.add_argument("--demo", action="store_true",
+                             help="without URBANLAKE_PSEUDONYM_KEY, use the built-in demo key (pseudonyms NOT protected)")
         cmd.add_argument("--seed", type=int, default=20250701)
         cmd.add_argument("--scale", type=float, default=0.02, help="1.0 is a Hanoi-scale day")
         cmd.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2025, 6, 24))
@@ -91,10 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("datasets", nargs="+", metavar="DATASET")
     cmd.add_argument("--from", dest="first", type=dt.date.fromisoformat, required=True, help="first delivery date")
     cmd.add_argument("--to", dest="last", type=dt.date.fromisoformat, required=True, help="last delivery date")
-    commands.add_parser("ui", help="start the Dagster UI on this project (dagster dev)")
+    ui = commands.add_parser("ui", help="start the Dagster webserver and daemon on this project (dagster dev); "
+                                         "Ctrl-C or SIGTERM stops both")
+    ui.add_argument("--host", default=DEFAULT_HOST, help="address the webserver binds (default: loopback only)")
+    ui.add_argument("--port", type=int, default=DEFAULT_PORT)
+    ui.add_argument("--demo", action="store_true", help="without URBANLAKE_PSEUDONYM_KEY, use the built-in demo key")
     commands.add_parser("contracts", help="print every dataset's contract as Markdown (docs/contracts.md)")
     args = parser.parse_args(argv)
-    prepare_environment()
+    prepare_environment(demo=getattr(args, "demo", False) or getattr(args, "generate", False),
+                        needs_key=args.command in ("run", "backfill", "ui"))
     if args.command == "generate":
         _generate(args)
         return 0
@@ -105,8 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(render())
         return 0
     if args.command == "ui":
-        dagster = str(Path(sys.executable).with_name("dagster"))  # the venv's, activated or not
-        os.execv(dagster, [dagster, "dev", "-m", "pipelines.definitions"])
+        serve_ui(args.host, args.port)
     return _run(args)
 
 

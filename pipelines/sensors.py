@@ -39,11 +39,11 @@ from warehouse.tables import sha256_file
 Found = tuple[DatasetSpec, landing.Delivery, str]  # dataset, delivery, stamp
 
 
-def landing_files(lake: Lake) -> dict[str, Found]:
+def delivered_files(lake: Lake) -> dict[str, Found]:
     """Every delivery file in the landing zone that follows the naming contract, by relative path."""
     found = {}
     for spec in DATASETS:
-        for delivery in landing.discover(lake.landing, spec.agency, spec.name)[0]:
+        for delivery in landing.discover(lake.landing, spec.agency, spec.name)[0]:  # links are not followed
             stat = delivery.path.stat()
             found[delivery.relative_path] = (spec, delivery, f"{stat.st_size}:{stat.st_mtime_ns}")
     return found
@@ -73,7 +73,7 @@ def _run_request(job_name: str, partition: str | None, datasets: set[str], files
            description="Starts a run per delivery date that gained a complete, new file (not a re-delivered copy).")
 def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> dg.SensorResult:
     cursor = json.loads(context.cursor) if context.cursor else {"pending": {}, "taken": {}}
-    current = landing_files(lake.lake)
+    current = delivered_files(lake.lake)
     taken = {path: entry for path, entry in cursor["taken"].items() if path in current}
     holder = {(current[p][0].name, e[1]): p for p, e in taken.items() if e[2] is None}
     pending: dict[str, str] = {}

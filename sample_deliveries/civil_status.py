@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from sample_deliveries import defects as d
-from sample_deliveries import geo, names
+from sample_deliveries import geo, names, tax
 from sample_deliveries.common import (OFFICE_WEEK, VN_DATE, Run, Table, date_series, day_spread, old_era,
                                       to_strings, weighted_choice)
 from sample_deliveries.identifiers import personal_ids, provinces, with_year
@@ -125,6 +125,7 @@ def deaths(run: Run, delivery: dt.date) -> Table:
         date_series("date_of_death", death),
         pl.Series("place_of_death", weighted_choice(rng, list(DEATH_PLACES), list(DEATH_PLACES.values()), n).tolist()),
     ])
+    frame = _business_owners_among_the_dead(run, delivery, frame)
     defects = [d.lost_leading_zeros("deceased_personal_id"), d.unknown_ward(), d.id_sex_flipped("deceased_personal_id"),
                _death_before_birth(), d.duplicate(), d.id_year_changed("deceased_personal_id"),
                d.missing("deceased_full_name", "deceased_personal_id", "date_of_death", "place_of_death"),
@@ -133,6 +134,25 @@ def deaths(run: Run, delivery: dt.date) -> Table:
     return Table("justice", "death_registrations", delivery, f"deaths_{delivery.isoformat()}.csv",
                  to_strings(frame, VN_DATE), era, defects, date_format=VN_DATE,
                  nfd_columns=("deceased_full_name",))
+
+
+def _business_owners_among_the_dead(run: Run, delivery: dt.date, frame: pl.DataFrame) -> pl.DataFrame:
+    """Make some of the deceased (a twentieth, at least 3) owners of household businesses the tax department registered under
+    their personal ID in the same day's delivery: the cross-agency case of `mart.deceased_business_owners`."""
+    owners = tax.owners_registered_by_personal_id(run, delivery)
+    k = min(owners.height, max(3, frame.height // 20))
+    if k == 0:
+        return frame
+    owners = owners.head(k)
+    ids = owners["personal_id"].to_list()
+    born = [dt.date(1900 + 100 * (int(p[3]) // 2) + int(p[4:6]), 1, 1) + dt.timedelta(days=int(p[-3:]) % 365)
+            for p in ids]
+    planted = pl.DataFrame({
+        "deceased_full_name": owners["full_name"], "deceased_sex": ["Nam" if int(p[3]) % 2 == 0 else "Nữ" for p in ids],
+        "deceased_date_of_birth": pl.Series(born, dtype=pl.Date), "deceased_personal_id": ids,
+    })
+    head = frame.head(k).with_columns(planted.get_columns())
+    return pl.concat([head, frame.slice(k)])
 
 
 def _death_before_birth() -> d.Defect:

@@ -94,14 +94,30 @@ REGISTER_DEFECTS = [
 ]
 
 
-def business_registrations(run: Run, delivery: dt.date) -> Table:
-    if delivery == run.start:
-        frame = register(run)
-    else:
+def new_businesses(run: Run, delivery: dt.date) -> pl.DataFrame:
+    """The clean rows of the businesses registered in a daily delivery after the first (cached per run)."""
+    def build():
         rng = run.rng("business_new", delivery)
         n = run.volume(120, 20, delivery, OFFICE_WEEK)
         block = 2 * run.volume(200_000, 100) + 1000 + (delivery - run.start).days * (8 * run.volume(120, 20) + 200)
-        frame = _businesses(run, rng, np.sort(day_spread(rng, delivery, n)), block)
+        return _businesses(run, rng, np.sort(day_spread(rng, delivery, n)), block)
+    return run.cached(("business_new", delivery), build)
+
+
+def owners_registered_by_personal_id(run: Run, delivery: dt.date) -> pl.DataFrame:
+    """Active household businesses of a delivery whose tax number is the owner's personal ID (since July
+    2025): `personal_id` and `full_name` of each owner, for the civil-status generator."""
+    if delivery == run.start:
+        return pl.DataFrame(schema={"personal_id": pl.String, "full_name": pl.String})
+    return (new_businesses(run, delivery)
+            .filter((pl.col("kind") == "household") & (pl.col("tax_code").str.len_chars() == 12)
+                    & (pl.col("status") == "active"))
+            .select(pl.col("tax_code").alias("personal_id"),
+                    pl.col("business_name").str.strip_prefix("Hộ kinh doanh ").alias("full_name")))
+
+
+def business_registrations(run: Run, delivery: dt.date) -> Table:
+    frame = register(run) if delivery == run.start else new_businesses(run, delivery)
     era = frame["old_era"].to_numpy()
     return Table("tax", "business_registrations", delivery, f"registrations_{delivery.isoformat()}.csv",
                  to_strings(frame.drop("old_era", "kind")), era, list(REGISTER_DEFECTS))

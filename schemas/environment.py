@@ -32,6 +32,12 @@ class AirQualityObservation(WardKeyed):
     class Config:
         unique = ["station_id", "date_observed"]
 
+    @rule("no_readings", "the observation carries no pollutant concentration at all (a station that measured "
+          "nothing that hour)", involves=("pm25", "pm10", "no2", "so2", "co", "o3"))
+    def has_readings(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.any_horizontal(
+            pl.col(c).is_not_null() for c in ("pm25", "pm10", "no2", "so2", "co", "o3")))
+
     @rule("not_on_the_hour", "an hourly observation must start on the hour (minutes and seconds 0)",
           involves=("date_observed",))
     def on_the_hour(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -99,3 +99,17 @@ class OnlinePublicServices(pa.DataFrameModel):
     class Config:
         strict = True
         unique = ["ward_code", "month"]
+
+
+class DeceasedBusinessOwners(pa.DataFrameModel):
+    """Active household businesses whose owner has died, per 2025 ward and month of death (joined on pseudonyms)."""
+
+    ward_code: str = _ward()
+    month: dt.date = pa.Field(description="first day of the month of the owner's death")
+    active_businesses: int = pa.Field(nullable=True, ge=SMALL_COUNT,
+                                      description="active household businesses of deceased owners; null when 1-4 (suppressed)")
+    suppressed: bool = pa.Field(description="true when the count was 1-4 and is not shown")
+
+    class Config:
+        strict = True
+        unique = ["ward_code", "month"]

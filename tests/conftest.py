@@ -25,8 +25,15 @@ class LakeRun:
         return run_lake_job(self.instance)
 
 
-def run_lake_job(instance: dg.DagsterInstance):
-    """What `urbanlake run` does: every partition the landing zone holds, then everything unpartitioned."""
+def run_lake_job(instance: dg.DagsterInstance, selection=None):
+    """What `urbanlake run` does: every partition the landing zone holds, then everything unpartitioned.
+
+    With `selection` (unpartitioned asset keys), only those, in one run of `lake_job`.
+    """
+    if selection is not None:
+        from pipelines.definitions import defs
+        return defs.resolve_job_def("lake_job").execute_in_process(
+            instance=instance, raise_on_error=False, asset_selection=selection)
     from pipelines.lake_run import materialize_lake
     from warehouse.lake import Lake
     return materialize_lake(instance, Lake.from_env())

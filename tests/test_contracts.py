@@ -47,7 +47,8 @@ def test_clean_row_is_accepted(spec, row):
 DEFECTS = [
     # (spec, clean row, changes, rule expected, column expected or None for a row-level rule)
     (BIRTHS, rows.BIRTH, {"child_personal_id": "01225000001"}, "str_matches('^\\d{12}$')", "child_personal_id"),
-    (BIRTHS, rows.BIRTH, {"child_personal_id": "1.225E+09"}, "str_matches('^\\d{12}$')", "child_personal_id"),
+    (BIRTHS, rows.BIRTH, {"child_personal_id": "1.225E+09"}, "scientific_notation", "child_personal_id"),
+    (BIRTHS, rows.BIRTH, {"child_personal_id": "1225000001"}, "leading_zeros_lost", "child_personal_id"),
     (BIRTHS, rows.BIRTH, {"child_personal_id": "099225000001"}, "personal_id_province", "child_personal_id"),
     (BIRTHS, rows.BIRTH, {"child_sex": "Nữ"}, "child_id_agrees", None),
     (BIRTHS, rows.BIRTH, {"child_date_of_birth": "01/05/2024"}, "child_id_agrees", None),
@@ -127,7 +128,8 @@ def test_missing_required_column_quarantines_every_row_once():
     outcome = run_contract(CONSTRUCTION_PERMITS, [row, {**row, "permit_number": "9/GPXD"}])
     assert outcome.valid.height == 0
     assert outcome.quarantine.select("row_number", "column", "rule").rows() == [
-        (1, "parcel_id", "missing_column"), (2, "parcel_id", "missing_column")]
+        (1, None, "file_structure"), (2, None, "file_structure")]
+    assert "no column parcel_id" in outcome.quarantine["reason"][0]
 
 
 def test_personal_values_are_redacted_in_quarantine():

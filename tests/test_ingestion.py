@@ -38,7 +38,7 @@ def boardings(lake) -> int:
 
 
 @pytest.mark.parametrize(("name", "data", "reason"), [
-    ("empty.csv", b"", "cannot read the file as CSV"),
+    ("empty.csv", b"", "the file is empty (0 bytes)"),
     ("ragged.csv", TAPS + "1,2,3,4,5,6\n", "cannot read the file as CSV"),
     ("quote.csv", TAPS + '"1234567890,32\n', "cannot read the file as CSV"),
     ("list.json", b"[[1, 2]]", "JSON must be an array of objects"),

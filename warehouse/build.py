@@ -21,6 +21,7 @@ from filelock import FileLock
 
 from warehouse.catalog import catalog_frame, catalog_row, dcat_jsonld
 from warehouse.lake import LAYERS, Lake
+from warehouse.sql_text import identifier, literal_list, quoted_table
 from warehouse.tables import write_json_atomic
 
 # The Dagster concurrency pool of every step that rebuilds the warehouse (dagster.yaml limits it to
@@ -29,13 +30,9 @@ from warehouse.tables import write_json_atomic
 WAREHOUSE_POOL = "warehouse"
 
 
-def _sql_list(paths: list[str]) -> str:
-    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
-
-
 def _view_sql(schema: str, name: str, files: list[str], hive: bool) -> str:
-    return (f'CREATE OR REPLACE VIEW "{schema}"."{name}" AS SELECT * FROM read_parquet('
-            f"{_sql_list(files)}, union_by_name = true, hive_partitioning = {str(hive).lower()})")
+    return (f"CREATE OR REPLACE VIEW {quoted_table(schema, name)} AS SELECT * FROM read_parquet("
+            f"{literal_list(files)}, union_by_name = true, hive_partitioning = {str(hive).lower()})")
 
 
 def delivery_ledger(lake: Lake) -> pl.DataFrame:
@@ -56,11 +53,20 @@ def delivery_ledger(lake: Lake) -> pl.DataFrame:
             rows.append({"dataset": dataset, "delivery": delivery, "source_file": e.get("source_file"),
                          "source_sha256": e.get("source_sha256"), "status": status, "rows_in": s.get("rows_in"),
                          "rows_published": s.get("rows_published"), "rows_quarantined": s.get("rows_quarantined"),
-                         "published_at": s.get("published_at")})
+                         "published_at": s.get("published_at"),
+                         "unknown_columns": ", ".join(s.get("unknown_columns") or []) or None})
     schema = {"dataset": pl.String, "delivery": pl.String, "source_file": pl.String, "source_sha256": pl.String,
               "status": pl.String, "rows_in": pl.Int64, "rows_published": pl.Int64, "rows_quarantined": pl.Int64,
-              "published_at": pl.String}
+              "published_at": pl.String, "unknown_columns": pl.String}
     return pl.DataFrame(rows, schema=schema).sort("dataset", "delivery")
+
+
+def pseudonym_key_kind(lake: Lake) -> pl.DataFrame:
+    """`main.pseudonym_key`: whether the shared pseudonyms come from the demo's public key or a secret one."""
+    path = lake.pseudonym_record
+    record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"key": None, "note": "no pseudonyms yet"}
+    return pl.DataFrame([{"key_kind": record["key"], "note": record["note"]}],
+                        schema={"key_kind": pl.String, "note": pl.String})
 
 
 def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str], dict[str, str]]:
@@ -71,7 +77,7 @@ def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str
     """
     made, unreadable = [], {}
     for layer in LAYERS:
-        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {identifier(layer)}")
     for path in lake.manifests():
         manifest = json.loads(path.read_text(encoding="utf-8"))
         if manifest.get("restricted"):
@@ -102,6 +108,8 @@ def build_warehouse(lake: Lake) -> list[str]:
     """Rebuild the warehouse file from the manifests and swap it in atomically; return what it holds."""
     lake.root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(lake.root / ".warehouse.lock")):
+        for orphan in lake.root.glob(f".{lake.warehouse.name}.*.tmp"):  # left by a build that was killed
+            orphan.unlink(missing_ok=True)
         tmp = lake.warehouse.with_name(f".{lake.warehouse.name}.{uuid.uuid4().hex}.tmp")
         try:
             with duckdb.connect(str(tmp)) as con:
@@ -109,10 +117,12 @@ def build_warehouse(lake: Lake) -> list[str]:
                 if unreadable:  # keep the previous warehouse rather than publish one missing tables
                     raise RuntimeError(f"warehouse not rebuilt, tables cannot be read: {unreadable}")
                 catalog = _catalog(con, lake, made)
-                for qualified, df in {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog}.items():
+                tables = {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog,
+                          "main.pseudonym_key": pseudonym_key_kind(lake)}
+                for qualified, df in tables.items():
                     schema, name = qualified.split(".", 1)
                     con.register("_frame", df.to_arrow())
-                    con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{name}" AS SELECT * FROM _frame')
+                    con.execute(f"CREATE OR REPLACE TABLE {quoted_table(schema, name)} AS SELECT * FROM _frame")
                     con.unregister("_frame")
                     made.append(qualified)
                 con.execute("CHECKPOINT")

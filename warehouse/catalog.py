@@ -16,6 +16,8 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
+from warehouse.sql_text import identifier, quoted_table
+
 OPEN_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 SHARED_LICENCE = "Shared data (Law on Data 60/2024/QH15): for use by Hanoi's agencies, not for re-publication"
 FREQUENCIES = {  # EU frequency vocabulary used by DCAT-AP
@@ -56,12 +58,13 @@ def table_checksum(entries: dict) -> str:
 def catalog_row(con: duckdb.DuckDBPyConnection, manifest: dict, byte_size: int) -> dict:
     about = manifest.get("about") or {}
     schema, name = manifest["table"].split(".", 1)
-    quoted = f'"{schema}"."{name}"'
+    quoted = quoted_table(schema, name)
     rows = con.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]
     start = end = None
     if about.get("temporal_column"):
-        start, end = con.execute(f'SELECT CAST(min("{about["temporal_column"]}") AS DATE), '
-                                 f'CAST(max("{about["temporal_column"]}") AS DATE) FROM {quoted}').fetchone()
+        column = identifier(about["temporal_column"])
+        start, end = con.execute(f"SELECT CAST(min({column}) AS DATE), CAST(max({column}) AS DATE) "
+                                 f"FROM {quoted}").fetchone()
     described = {c["name"]: c for c in about.get("columns", [])}
     columns = [{"name": n, "type": t, "description": described.get(n, {}).get("description", "")}
                for n, t in con.execute(f"SELECT column_name, data_type FROM information_schema.columns "

@@ -7,7 +7,7 @@ One root (`URBANLAKE_HOME`, default `./data`) holds everything a deployment writ
     lake/docs/                                           Great Expectations Data Docs
     warehouse.duckdb                                     views over the lake, for analysts
     catalog.jsonld                                       DCAT-AP description of every published table
-    secrets/                                             the local pseudonym key, if none is set
+    lake/_pseudonyms.json                                which kind of key made the pseudonyms: demo or production
 """
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ class Lake:
     def catalog(self) -> Path:
         """The DCAT-AP JSON-LD description of every published table, beside the lake."""
         return self.root / "catalog.jsonld"
+
+    @property
+    def pseudonym_record(self) -> Path:
+        """Which kind of key (demo or production, never the key) made the lake's pseudonyms."""
+        return self.lake / "_pseudonyms.json"
 
     @property
     def docs(self) -> Path:

@@ -17,6 +17,7 @@ import polars as pl
 from schemas.rules import empty_frame
 from warehouse.build import register_views
 from warehouse.lake import Lake
+from warehouse.sql_text import quoted_table
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -28,7 +29,7 @@ def mart_sql(name: str) -> str:
 def _empty_table(con: duckdb.DuckDBPyConnection, qualified: str, model: type[pa.DataFrameModel]) -> None:
     con.register("_empty", empty_frame(model).to_arrow())
     schema, name = qualified.split(".", 1)
-    con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM _empty')
+    con.execute(f"CREATE TABLE {quoted_table(schema, name)} AS SELECT * FROM _empty")
     con.unregister("_empty")
 
 

@@ -34,6 +34,7 @@ from filelock import FileLock
 from schemas.expectations import SUITES, Suite
 from warehouse.build import register_views
 from warehouse.lake import Lake
+from warehouse.sql_text import quoted_table
 from warehouse.tables import LakeTable
 
 KEEP_RUNS = 30  # validation results kept per table (and their pages)
@@ -66,7 +67,7 @@ def validate_tables(lake: Lake, tables: Iterable[tuple[str, str]] | None = None,
             continue
         started = time.perf_counter()
         try:
-            frame = con.sql(s.query or f'SELECT * FROM "{s.layer}"."{s.name}"').df()
+            frame = con.sql(s.query or f"SELECT * FROM {quoted_table(s.layer, s.name)}").df()
             result, rid = _validate(context, s, frame, run_name)
             ids.append(rid)
             failed = [_failure(r) for r in result.results if not r.success]

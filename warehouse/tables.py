@@ -27,6 +27,7 @@ from warehouse.lake import Lake
 # How long a replaced file stays for readers of the previous version: an analyst's working day.
 GC_GRACE_SECONDS = float(os.environ.get("URBANLAKE_GC_GRACE_SECONDS", 12 * 3600))
 FULL_TABLE = "*"  # delivery key of tables rebuilt whole (reference data, marts)
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # Hive's name for a null partition value
 
 
 def write_parquet_atomic(df: pl.DataFrame, path: Path) -> None:
@@ -132,7 +133,10 @@ class LakeTable:
         parts = (df.partition_by(partition_by, as_dict=True, maintain_order=True).items()
                  if partition_by and not df.is_empty() else [((None,), df)])
         for (value,), part in parts:
-            rel, path = self.new_file(stem or delivery, f"{partition_by}={value}" if value is not None else None)
+            # An empty delivery (or null period) still sits under a partition directory: a scan mixing
+            # hive and flat files fails in polars and DuckDB alike.
+            rel, path = self.new_file(stem or delivery, f"{partition_by}={HIVE_NULL if value is None else value}"
+                                      if partition_by else None)
             write_parquet_atomic(part.drop(partition_by) if partition_by else part, path)
             files.append(rel)
         columns = dict(df.schema)
@@ -175,11 +179,12 @@ class LakeTable:
         return self.commit(delivery, [], 0, **facts)
 
     def _collect_garbage(self, manifest: dict) -> None:
-        """Delete files retired more than the grace period ago, and orphans of crashed writes as old."""
+        """Delete files retired more than the grace period ago, and orphans of crashed writes as old
+        (unnamed Parquet files, and temporary files of a write killed before its rename)."""
         live = {f for entry in manifest["deliveries"].values() for f in entry["files"]}
         retired = manifest.get("retired", {})
         cutoff = time.time() - GC_GRACE_SECONDS
-        for path in self.dir.rglob("*.parquet"):
+        for path in [*self.dir.rglob("*.parquet"), *self.dir.rglob(".*.tmp")]:
             rel = path.relative_to(self.dir).as_posix()
             if rel in live:
                 continue

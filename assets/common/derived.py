@@ -25,7 +25,7 @@ COMPUTED_TABLE_AUTOMATION = dg.AutomationCondition.eager().replace(
 COMPUTED_TABLE_RUNS = dict(automation_condition=COMPUTED_TABLE_AUTOMATION, pool=WAREHOUSE_POOL)  # for @dg.asset
 COMPUTED_TABLES = dg.AssetSelection.assets(
     ["staging", "air_quality_hourly_index"], ["mart", "air_quality_daily"], ["mart", "transit_daily"],
-    ["mart", "ward_profile"], ["mart", "online_public_services"])
+    ["mart", "ward_profile"], ["mart", "online_public_services"], ["mart", "deceased_business_owners"])
 
 
 def contract_check_spec(key: dg.AssetKey, model: type[pa.DataFrameModel]) -> dg.AssetCheckSpec:

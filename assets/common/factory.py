@@ -38,11 +38,14 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
         report = ingest_raw(spec, lake.lake, window)
         for r in report.rejected:
             context.log.warning(f"landing file not ingested: {r.relative_path}: {r.reason}")
+        for r in report.skipped:
+            context.log.warning(f"landing file skipped this run: {r.relative_path}: {r.reason}")
         raw, _, _ = tables(spec, lake.lake)
         return dg.MaterializeResult(metadata={
             "deliveries_ingested": len(report.ingested), "deliveries_unchanged": report.unchanged,
             "duplicate_deliveries": dg.MetadataValue.json(report.duplicates),
             "rejected_files": dg.MetadataValue.json([f"{r.relative_path}: {r.reason}" for r in report.rejected]),
+            "skipped_files": dg.MetadataValue.json([f"{r.relative_path}: {r.reason}" for r in report.skipped]),
             "dagster/row_count": raw.row_count(),
             "path": dg.MetadataValue.path(str(raw.dir)),
             **_window_metadata(window),

@@ -14,16 +14,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
-from filelock import FileLock
 
 from assets.common import landing
 from assets.common.dataset import DatasetSpec
 from assets.common.partitions import DeliveryWindow, in_window
 from assets.common.pseudonyms import Pseudonymiser
-from assets.common.validation import QUARANTINE_SCHEMA, StructureError, normalise_text, validate
+from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, header_name, normalise_text,
+                                      unknown_columns, validate)
 from schemas import geography
 from schemas.rules import RULE_REASONS, empty_frame
 from warehouse.lake import Lake
+from warehouse.locks import one_run_per_dataset
 from warehouse.tables import LakeTable, sha256_file
 
 _PERIOD = "period"
@@ -46,6 +47,7 @@ class RawReport:
     duplicates: dict[str, str] = field(default_factory=dict)
     rejected: list[landing.Rejected] = field(default_factory=list)
     unchanged: int = 0
+    skipped: list[landing.Rejected] = field(default_factory=list)  # moved while read: taken next run
 
 
 def _checksum(path, entry: dict) -> tuple[str, dict]:
@@ -57,17 +59,21 @@ def _checksum(path, entry: dict) -> tuple[str, dict]:
     return sha256_file(path), stamp
 
 
+def _moved_since(path, stamp: dict) -> str | None:
+    """Why the file is no longer what was stamped before reading it (gone, or written meanwhile), if it is not."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "the file disappeared while it was being read; it will be taken if it comes back"
+    if (stat.st_size, stat.st_mtime_ns) != (stamp["source_size"], stamp["source_mtime_ns"]):
+        return "the file changed while it was being read; the next run takes the finished file"
+    return None
+
+
+@one_run_per_dataset
 def ingest_raw(spec: DatasetSpec, lake: Lake, window: DeliveryWindow | None = None) -> RawReport:
     """Copy new or changed deliveries (dated in `window`, if given) from the landing zone into raw, as text."""
     raw, _, _ = tables(spec, lake)
-    raw.dir.mkdir(parents=True, exist_ok=True)
-    # Runs of different partitions may ingest the same dataset at once; one at a time keeps the
-    # duplicate detection (which content is already held by which delivery) exact.
-    with FileLock(str(raw.dir / ".ingest.lock")):
-        return _ingest_raw(spec, lake, raw, window)
-
-
-def _ingest_raw(spec: DatasetSpec, lake: Lake, raw: LakeTable, window: DeliveryWindow | None) -> RawReport:
     raw.describe()
     report = RawReport()
     deliveries, report.rejected = landing.discover(lake.landing, spec.agency, spec.name)
@@ -76,7 +82,11 @@ def _ingest_raw(spec: DatasetSpec, lake: Lake, raw: LakeTable, window: DeliveryW
     owner = {e["source_sha256"]: k for k, e in known.items() if e["files"]}  # content → delivery holding it
     for delivery in deliveries:
         entry = known.get(delivery.id, {})
-        checksum, stamp = _checksum(delivery.path, entry)
+        try:
+            checksum, stamp = _checksum(delivery.path, entry)
+        except FileNotFoundError:
+            report.skipped.append(landing.Rejected(delivery.relative_path, "the file disappeared before it was read"))
+            continue
         twin = owner.get(checksum) if owner.get(checksum) != delivery.id else None
         # unchanged, unless it was a duplicate whose twin has since changed content
         if entry.get("source_sha256") == checksum and (not entry.get("duplicate_of") or twin):
@@ -95,8 +105,15 @@ def _ingest_raw(spec: DatasetSpec, lake: Lake, raw: LakeTable, window: DeliveryW
             rows, encoding = landing.write_as_text_parquet(delivery, path, workdir=raw.dir)
         except landing.UnreadableDelivery as err:
             path.unlink(missing_ok=True)
+            if moved := _moved_since(delivery.path, stamp):  # not the agency's fault: nothing recorded
+                report.skipped.append(landing.Rejected(delivery.relative_path, moved))
+                continue
             raw.record(delivery.id, rejected=str(err), **facts)
             report.rejected.append(landing.Rejected(delivery.relative_path, str(err)))
+            continue
+        if moved := _moved_since(delivery.path, stamp):  # the checksum may not be what was read
+            path.unlink(missing_ok=True)
+            report.skipped.append(landing.Rejected(delivery.relative_path, moved))
             continue
         raw.commit(delivery.id, [rel], rows, encoding=encoding, **facts)
         owner[checksum] = delivery.id
@@ -196,7 +213,8 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     quarantine.publish(delivery_id, quarantined)
     staging.publish(delivery_id, shared, partition_by=_PERIOD if spec.period else None, supersede=spec.snapshot,
                     source_file=raw_entry["source_file"], source_sha256=raw_entry["source_sha256"],
-                    contract=spec.contract_version, **accounting)
+                    contract=spec.contract_version, **accounting, unknown_columns=unknown_columns(  # ignored, recorded
+                        [header_name(c, spec.rename) for c in raw_text.columns], spec.model.to_schema()))
     if keys is not None:
         keys.replace(delivery_id, shared)
     return accounting
@@ -207,6 +225,7 @@ def delivery_date_of(delivery_id: str) -> str:
     return delivery_id.split("/", 1)[0]
 
 
+@one_run_per_dataset
 def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser,
           window: DeliveryWindow | None = None) -> StageReport:
     """Stage every raw delivery (dated in `window`, if given) that is new, changed, or under an older contract."""

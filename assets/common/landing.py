@@ -2,13 +2,13 @@
 
 Contract for agencies: put a file at `landing/<agency>/<dataset>/<YYYY-MM-DD>/<name>.<csv|json|ndjson|xlsx>`,
 the folder date being the delivery date. CSV has a header row with the contract's column names, comma
-separated, UTF-8 (with or without BOM) or the legacy Windows-1258 code page. Values are read as text
-so that leading zeros survive; typing happens in validation, where a bad value becomes a quarantine row.
+(or semicolon) separated, UTF-8 (with or without BOM) or a legacy Windows code page (1258, or 1252: see
+`encodings`), every row with the header's number of fields (`csv_shape`). Values are read as text so
+that leading zeros survive; typing happens in validation, where a bad value becomes a quarantine row.
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import json
 import tempfile
@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
+from assets.common.csv_shape import RaggedFile, check_field_counts, sniff_separator
+from assets.common.encodings import UndecodableFile, detect_encoding
+from assets.common.landing_paths import landing_files, plain_component
 
 
 FORMATS = (".csv", ".json", ".ndjson", ".jsonl", ".xlsx")
@@ -46,11 +50,11 @@ class Rejected:
 
 
 def discover(landing: Path, agency: str, dataset: str) -> tuple[list[Delivery], list[Rejected]]:
-    base = landing / agency / dataset
-    found, rejected = [], []
-    if not base.exists():
-        return found, rejected
-    for path in sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".")):
+    base = landing / plain_component(agency) / plain_component(dataset)
+    files, refused = landing_files(landing, base)
+    found = []
+    rejected = [Rejected(p.relative_to(landing).as_posix(), reason) for p, reason in refused]
+    for path in files:
         rel = path.relative_to(landing).as_posix()
         if path.parent.parent != base:
             rejected.append(Rejected(rel, "expected <agency>/<dataset>/<YYYY-MM-DD>/<file>"))
@@ -74,25 +78,6 @@ class UnreadableDelivery(Exception):
     """A delivered file that cannot be read as a table at all: the whole file is rejected, with this reason."""
 
 
-def detect_encoding(path: Path) -> str:
-    """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text") or 'cp1258' (Vietnamese Windows code page)."""
-    with path.open("rb") as f:
-        head = f.read(3)
-        if head == codecs.BOM_UTF8:
-            return "utf-8-sig"
-        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            return "utf-16"
-        f.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := f.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1258"
-    return "utf-8"
-
-
 def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
     """Stream a non-UTF-8 file into a UTF-8 copy that polars can scan."""
     out = workdir / (path.stem + ".utf8" + path.suffix)
@@ -110,6 +95,9 @@ def _read_json(path: Path) -> pl.DataFrame:
         records = json.loads(text)
         if isinstance(records, dict):
             records = [records]
+    if isinstance(records, list):  # NGSI "normalized" attributes {"type": …, "value": v} are read as v
+        records = [{k: v["value"] if isinstance(v, dict) and "value" in v else v for k, v in r.items()}
+                   if isinstance(r, dict) else r for r in records]
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise UnreadableDelivery("JSON must be an array of objects, or one object per line (NDJSON)")
     # Each value is kept as its JSON text (nested objects too), so nothing is reinterpreted here.
@@ -138,13 +126,17 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
     """
     suffix = delivery.path.suffix.lower()
     encoding = "utf-8"
+    if delivery.path.stat().st_size == 0:
+        raise UnreadableDelivery("the file is empty (0 bytes); a day without records is a file with the header only")
     try:
         with tempfile.TemporaryDirectory(dir=workdir) as tmp:
             if suffix == ".csv":
                 encoding = detect_encoding(delivery.path)
                 source = delivery.path if encoding == "utf-8" else _transcode(delivery.path, encoding, Path(tmp))
+                separator = sniff_separator(source)
+                check_field_counts(source, separator)
                 frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
-                                    truncate_ragged_lines=False)
+                                    separator=separator, truncate_ragged_lines=False)
                 frame.sink_parquet(out, compression="zstd")  # streams: a large delivery never sits in memory
             else:
                 df = _read_excel(delivery.path) if suffix == ".xlsx" else _read_json(delivery.path)
@@ -152,6 +144,10 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
         rows = pl.scan_parquet(out).select(pl.len()).collect().item()
     except UnreadableDelivery:
         raise
+    except UndecodableFile as err:
+        raise UnreadableDelivery(str(err)) from err
+    except RaggedFile as err:
+        raise UnreadableDelivery(f"cannot read the file as CSV ({encoding}): {err}") from err
     except Exception as err:  # whatever the parser met in the file: report it, never crash the run
         message = str(err).strip().splitlines()[0] if str(err).strip() else ""
         raise UnreadableDelivery(f"cannot read the file as {suffix[1:].upper()} "

@@ -5,6 +5,8 @@ put in Unicode NFC, typed by the model's dtypes (a value that cannot be typed is
 rule `type`), then validated with pandera's polars backend on a *collected* DataFrame with
 `lazy=True`, so every failing row of every check is reported (on a LazyFrame pandera checks only
 the schema). Uniqueness declared in the model keeps the first row of a key and quarantines the rest.
+Values damaged by a spreadsheet or an encoding get their own rules (`coercion`); a file without a
+required column has every row quarantined as `file_structure`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
+from assets.common import coercion
 from assets.common.landing import ROW_NUMBER
 from schemas.rules import RULE_REASONS, describe, involved_columns
 
@@ -78,12 +81,26 @@ def _parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.Boolean:
         lower = text.str.to_lowercase()
         return pl.when(lower.is_in(TRUE_WORDS)).then(True).when(lower.is_in(FALSE_WORDS)).then(False)
+    if dtype in coercion.INTEGERS:
+        text = coercion.integer_text(text)
     return text.cast(dtype, strict=False)
 
 
-def _failures(pos: pl.Expr, column: str, rule: str, reason: str) -> list[pl.Expr]:
-    return [pos.alias(_POS), pl.lit(column).alias("column"), pl.lit(rule).alias("rule"),
+def _failures(pos: pl.Expr, column: str | None, rule: str, reason: str) -> list[pl.Expr]:
+    return [pos.alias(_POS), pl.lit(column, pl.String).alias("column"), pl.lit(rule).alias("rule"),
             pl.lit(reason).alias("reason")]
+
+
+def unknown_columns(columns: list[str], schema: pa.DataFrameSchema) -> list[str]:
+    """Delivered columns (contract spelling) the contract does not know: ignored, never published."""
+    return [c for c in columns if c not in schema.columns and not c.startswith("_")]
+
+
+def missing_columns_reason(missing: list[str], unknown: list[str]) -> str:
+    reason = f"the file has no column {', '.join(missing)}, which the contract requires"
+    if unknown:
+        reason += f"; it has columns the contract does not know: {', '.join(unknown)} (renamed?)"
+    return reason
 
 
 def _unique_keys(schema: pa.DataFrameSchema) -> list[list[str]]:
@@ -114,12 +131,14 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     problems: list[pl.DataFrame] = []
     all_rows = pl.int_range(0, pl.len(), dtype=pl.Int64)
 
-    for name, col in schema.columns.items():
-        if name not in text.columns:
-            text = text.with_columns(pl.lit(None, pl.String).alias(name))
-            if not col.nullable:
-                problems.append(text.select(_failures(all_rows, name, "missing_column",
-                                                      f"{name}: {RULE_REASONS['missing_column']}")))
+    missing = [n for n, c in schema.columns.items() if n not in text.columns and not c.nullable]
+    if missing:
+        problems.append(text.select(_failures(all_rows, None, "file_structure", missing_columns_reason(
+            missing, unknown_columns(text.columns, schema)))))
+    text = text.with_columns(pl.lit(None, pl.String).alias(n) for n in schema.columns if n not in text.columns)
+    damaged = coercion.damage(text, schema, personal, position=_POS)
+    problems.extend(damaged)
+    delivered, text = text, coercion.without(text, damaged, position=_POS)  # damaged values judged like untyped ones
     typed = text.with_columns(_parse(pl.col(n), c.dtype.type).alias(n) for n, c in schema.columns.items())
     for name, col in schema.columns.items():
         bad = (text[name].is_not_null() & typed[name].is_null()).arg_true().cast(pl.Int64)
@@ -149,7 +168,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     problems.extend(_duplicates(typed, _unique_keys(schema)))
 
     failures = _first_cause_per_cell(problems)
-    quarantine = _offending_values(failures, text, typed, model, personal).with_columns(
+    quarantine = _offending_values(failures, delivered, typed, model, personal).with_columns(
         pl.lit(delivery_id).alias("delivery"), pl.lit(source_file).alias("source_file"))
     bad_rows = failures[_POS].unique()
     valid = (typed.with_row_index(_POS).filter(~pl.col(_POS).cast(pl.Int64).is_in(bad_rows.implode()))
@@ -157,20 +176,34 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     return Outcome(valid=valid, quarantine=quarantine.select(QUARANTINE_SCHEMA.keys()), rows_in=text.height)
 
 
+_TIERS = (coercion.DAMAGE_RULES, ("missing_column", "type"))  # the first cause of a cell, most specific first
+
+
 def _first_cause_per_cell(problems: list[pl.DataFrame]) -> pl.DataFrame:
-    """A value that is missing or untyped is reported once, not again by every check it then fails."""
+    """A value that is damaged, missing or untyped is reported once, not again by every check it then fails."""
     empty = pl.DataFrame(schema={_POS: pl.Int64, "column": pl.String, "rule": pl.String, "reason": pl.String})
     frame = pl.concat([empty, *problems], how="vertical_relaxed")
-    root = frame.filter(pl.col("rule").is_in(["missing_column", "type"])).select(_POS, "column")
-    derived = frame.filter(~pl.col("rule").is_in(["missing_column", "type"])).join(
-        root, on=[_POS, "column"], how="anti", nulls_equal=False)
-    return pl.concat([frame.filter(pl.col("rule").is_in(["missing_column", "type"])), derived]).unique(
+    if frame.filter(pl.col("rule") == "file_structure").height:  # the file's columns are wrong: nothing else
+        frame = frame.filter(pl.col("rule") == "file_structure")
+    kept = []
+    for rules in _TIERS:
+        tier = frame.filter(pl.col("rule").is_in(rules))
+        kept.append(tier)
+        frame = frame.filter(~pl.col("rule").is_in(rules)).join(tier.select(_POS, "column"), on=[_POS, "column"],
+                                                                 how="anti", nulls_equal=False)
+    return pl.concat([*kept, frame]).unique(
         [_POS, "column", "rule"], keep="first", maintain_order=True).sort(_POS, "column", nulls_last=True)
 
 
 def _redact(value: pl.Expr) -> pl.Expr:
     return pl.when(value.is_null()).then(None).otherwise(
         pl.format("<personal data: {} characters>", value.str.len_chars()))
+
+
+def _shorten(value: pl.Expr, limit: int = 200) -> pl.Expr:
+    """A giant delivered value is shown by its start and its length, not copied whole into quarantine."""
+    return pl.when(value.str.len_chars() > limit).then(
+        pl.format("{}… ({} characters)", value.str.slice(0, limit), value.str.len_chars())).otherwise(value)
 
 
 def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.DataFrame,
@@ -187,8 +220,12 @@ def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.Data
             cols = column.split(",") if column else list(involves.get(rule, ()))
         values = shown.select(pl.concat_str([pl.format(f"{c}={{}}", pl.col(c).fill_null("∅")) for c in cols],
                                             separator="; ") if cols else pl.lit(None, pl.String))
-        value = values.to_series().gather(group[_POS]) if len(cols) != 1 else shown[cols[0]].gather(group[_POS])
+        if not cols:  # a rule about the whole file (file_structure) has no value to show
+            value = pl.Series([None] * group.height, dtype=pl.String)
+        else:
+            value = values.to_series().gather(group[_POS]) if len(cols) != 1 else shown[cols[0]].gather(group[_POS])
         pieces.append(group.with_columns(value.alias("offending_value")))
     base = pl.DataFrame(schema={**failures.schema, "offending_value": pl.String})
     result = pl.concat([base, *pieces], how="vertical_relaxed")
-    return result.with_columns(text[ROW_NUMBER].gather(result[_POS]).alias("row_number"))
+    return result.with_columns(text[ROW_NUMBER].gather(result[_POS]).alias("row_number"),
+                               _shorten(pl.col("offending_value")))

@@ -5,13 +5,14 @@ import dagster as dg
 from assets.common.derived import COMPUTED_TABLE_RUNS, contract_check_spec, publish_derived
 from pipelines.resources import LakeResource
 from schemas import civil_status, marts, public_services, tax, transport, urban_planning
-from schemas.marts import OnlinePublicServices, WardProfile
+from schemas.marts import DeceasedBusinessOwners, OnlinePublicServices, WardProfile
 from warehouse.marts import run_mart
 from assets.common.dataset import PLATFORM_TEAM
 
 PUBLISHER = "urbanlake, from the published data of Hanoi's agencies"
 WARD_PROFILE = dg.AssetKey(["mart", "ward_profile"])
 ONLINE_SERVICES = dg.AssetKey(["mart", "online_public_services"])
+DECEASED_OWNERS = dg.AssetKey(["mart", "deceased_business_owners"])
 
 _PROFILE_INPUTS = {
     "staging.birth_registrations": civil_status.SharedBirthRegistration,
@@ -56,4 +57,23 @@ def online_public_services(lake: LakeResource) -> dg.MaterializeResult:
                     "resolved on time, against the city's 55% target."))
 
 
-CROSS_AGENCY_ASSETS = [ward_profile, online_public_services]
+_OWNER_INPUTS = {
+    "staging.death_registrations": civil_status.SharedDeathRegistration,
+    "staging.business_registrations": tax.SharedBusinessRegistration,
+}
+
+
+@dg.asset(**COMPUTED_TABLE_RUNS, key=DECEASED_OWNERS, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
+          deps=[dg.AssetKey(q.split(".")) for q in _OWNER_INPUTS],
+          check_specs=[contract_check_spec(DECEASED_OWNERS, DeceasedBusinessOwners)],
+          description="Per ward and month of death: active household businesses whose owner died (1-4 suppressed).")
+def deceased_business_owners(lake: LakeResource) -> dg.MaterializeResult:
+    frame = run_mart(lake.lake, "deceased_business_owners", _OWNER_INPUTS, {"small": marts.SMALL_COUNT})
+    return publish_derived(lake.lake, "mart", "deceased_business_owners", frame, DeceasedBusinessOwners, about=dict(
+        title="deceased business owners", theme="cross_agency", temporal_column="month", publisher=PUBLISHER,
+        description="Active household businesses (taxpayers who are individuals) whose owner's death is registered, "
+                    "per 2025 ward of the business and month of death; deaths and tax registrations joined on "
+                    "keyed pseudonyms of the personal ID. Counts of 1-4 suppressed."))
+
+
+CROSS_AGENCY_ASSETS = [ward_profile, online_public_services, deceased_business_owners]

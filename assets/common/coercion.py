@@ -1,0 +1,132 @@
+"""Damage that spreadsheets and encodings do to delivered values, recognised before typing.
+
+Each defect becomes a quarantine row with its own rule and a reason that says what probably
+happened, instead of a bare "cannot be read as a date": the agency can fix the export. Nothing is
+guessed: a code that lost its leading zeros is not padded, an Excel serial day number is not
+converted (Excel has a 1900 and a 1904 date system, and a CSV does not say which). The one
+conversion made is unambiguous: integers grouped in thousands with one kind of separator used at
+least twice ("15.000.000", "15,000,000"). A single group ("1.234") is ambiguous between a Vietnamese
+thousands separator and an English decimal point, and is quarantined. Everything is vectorised.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandera.polars as pa
+import polars as pl
+
+RULE_REASONS = {
+    "leading_zeros_lost": "a code has fewer digits than the contract requires: a spreadsheet probably "
+                          "dropped its leading zero(s); export the column as text (the lake does not guess them)",
+    "scientific_notation": "a code was written in scientific notation (e.g. 7.9E+11) by a spreadsheet: its "
+                           "digits are lost; export the column as text",
+    "excel_serial_date": "a date was delivered as an Excel serial day number; deliver dates as yyyy-mm-dd or "
+                         "dd/mm/yyyy",
+    "ambiguous_number": "a number with a single separator group (1.234 or 1,234) is ambiguous; deliver digits only",
+    "mojibake": "text looks like UTF-8 that was read as Windows-1252 and saved again (e.g. 'Nguyá»…n' for "
+                "'Nguyễn'); re-export the file as UTF-8",
+}
+DAMAGE_RULES = tuple(RULE_REASONS)
+INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
+
+_GROUPED = r"^-?\d{1,3}(?:\.\d{3}){2,}$|^-?\d{1,3}(?:,\d{3}){2,}$"
+_ONE_GROUP = r"^-?\d{1,3}[.,]\d{3}$"
+_SCIENTIFIC = r"^\d+(?:[.,]\d+)?[eE]\+?\d+$"  # also after a clean-up stripped the dot
+_MAX_ZEROS = 4  # leading zeros a code may plausibly have lost
+_SERIAL = r"^\d{5}(?:[.,]\d+)?$"  # 10000-99999: 1927-2173 in the 1900 date system
+# A UTF-8 lead byte read as Windows-1252 (Â Ã Ä Å Æ, or á º/» for the Vietnamese block U+1EA0-U+1EFF)
+# followed by what a continuation byte 0x80-0xBF becomes in Windows-1252.
+_CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_MOJIBAKE = f"[ÂÃÄÅÆ][{_CONTINUATION}]|á[º»][{_CONTINUATION}]"
+
+
+def code_lengths(column: pa.Column) -> set[int] | None:
+    """The digit counts a code column allows (`^\\d{12}$` → {12}; `^\\d{4,5}$` → {4, 5}), or None."""
+    for check in column.checks:
+        pattern = (check.statistics or {}).get("pattern") if check.name == "str_matches" else None
+        if not pattern:
+            continue
+        quantifiers = re.findall(r"\\d\{(\d+)(?:,(\d+))?\}", pattern)
+        if quantifiers and re.fullmatch(r"\^\(?(?:\|?\\d\{\d+(?:,\d+)?\})+\)?\$", pattern):
+            return {n for low, high in quantifiers for n in range(int(low), int(high or low) + 1)}
+    return None
+
+
+def integer_text(text: pl.Expr) -> pl.Expr:
+    """Digits of an integer grouped in thousands ("15.000.000", "15,000,000"); other text unchanged."""
+    return pl.when(text.str.contains(_GROUPED)).then(text.str.replace_all(r"[.,]", "")).otherwise(text)
+
+
+def _problem(rows: pl.Expr, column: str, rule: str, reason: pl.Expr | str) -> list[pl.Expr]:
+    reason = pl.lit(f"{column}: {reason}") if isinstance(reason, str) else pl.format(f"{column}: {{}}", reason)
+    return [rows, pl.lit(column).alias("column"), pl.lit(rule).alias("rule"), reason.alias("reason")]
+
+
+def _serial_reason(value: pl.Expr) -> pl.Expr:
+    days = value.str.replace(",", ".").cast(pl.Float64, strict=False).floor().cast(pl.Int64)
+    in_1900 = (pl.date(1899, 12, 30) + pl.duration(days=days)).dt.strftime("%Y-%m-%d")
+    in_1904 = (pl.date(1904, 1, 1) + pl.duration(days=days)).dt.strftime("%Y-%m-%d")
+    return pl.format("{} is an Excel serial day number ({} in Excel's 1900 date system, {} in its 1904 one); "
+                     "deliver dates as yyyy-mm-dd or dd/mm/yyyy", value, in_1900, in_1904)
+
+
+def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, ...] = (),
+           position: str = "_pos") -> list[pl.DataFrame]:
+    """Quarantine problems (`position`, column, rule, reason) for values damaged by a spreadsheet or an encoding.
+
+    The reason never repeats a personal value (the quarantine shows those redacted).
+    """
+    checks = []  # (cheap test every damaged value passes, precise test, column, rule, reason)
+    for name, column in schema.columns.items():
+        if name not in text.columns or text.schema[name] != pl.String:
+            continue
+        value, dtype = pl.col(name), column.dtype.type
+        lengths = code_lengths(column) if dtype == pl.String else None
+        if lengths:
+            digits = value.str.len_chars()
+            odd_length = ~digits.is_in(sorted(lengths))
+            exponent = value.str.contains("E", literal=True) | value.str.contains("e", literal=True)
+            checks.append((exponent, value.str.contains(_SCIENTIFIC), name, "scientific_notation",
+                           RULE_REASONS["scientific_notation"]))
+            # a spreadsheet strips every leading zero, so what is left starts with another digit;
+            # up to 4 missing: Hanoi IDs start 001, tax codes 01, ward codes 000
+            short = value.str.contains(r"^[1-9]\d*$") & pl.any_horizontal(
+                digits.is_between(n - _MAX_ZEROS, n - 1) for n in lengths)
+            reason = pl.format("has {} digits where the contract requires {}: a spreadsheet probably dropped its "
+                               "leading zero(s); export the column as text (the lake does not guess them)",
+                               digits, pl.lit(" or ".join(map(str, sorted(lengths)))))
+            checks.append((odd_length, short, name, "leading_zeros_lost", reason))
+        elif dtype == pl.String and not any(c.name in ("str_matches", "isin") for c in column.checks):
+            reason = RULE_REASONS["mojibake"]  # free text: in a constrained column mojibake fails the constraint
+            checks.append((value.str.len_bytes() != value.str.len_chars(), value.str.contains(_MOJIBAKE), name,
+                           "mojibake", reason))
+        if dtype in (pl.Date, pl.Datetime):
+            undelimited = ~value.str.contains("-", literal=True) & ~value.str.contains("/", literal=True)
+            reason = RULE_REASONS["excel_serial_date"] if name in personal else _serial_reason(value)
+            checks.append((undelimited, value.str.contains(_SERIAL), name, "excel_serial_date", reason))
+        if dtype in INTEGERS:
+            separated = value.str.contains(".", literal=True) | value.str.contains(",", literal=True)
+            reason = RULE_REASONS["ambiguous_number"] if name in personal else pl.format(
+                "{} is ambiguous: {} with a Vietnamese thousands separator, a fraction with an English decimal "
+                "point; deliver digits only", value, value.str.replace_all(r"[.,]", ""))
+            checks.append((separated, value.str.contains(_ONE_GROUP), name, "ambiguous_number", reason))
+    if not checks:
+        return []
+    # cheap tests over every row; the regular expressions only over the few rows they leave
+    frame = text.with_row_index(position).with_columns(pl.col(position).cast(pl.Int64))
+    suspects = frame.filter(pl.any_horizontal(cheap.fill_null(False) for cheap, *_ in checks))
+    found = [suspects.filter((cheap & precise).fill_null(False)).select(_problem(pl.col(position), name, rule, reason))
+             for cheap, precise, name, rule, reason in checks]
+    return [f for f in found if f.height]
+
+
+def without(text: pl.DataFrame, problems: list[pl.DataFrame], position: str = "_pos") -> pl.DataFrame:
+    """`text` with the damaged values set to null, so that no other rule judges a damaged value."""
+    if not problems:
+        return text
+    cells = pl.concat([p.select(position, "column") for p in problems])
+    row = pl.int_range(0, pl.len(), dtype=pl.Int64)
+    return text.with_columns(
+        pl.when(row.is_in(positions[position].implode())).then(None).otherwise(pl.col(column)).alias(column)
+        for (column,), positions in cells.group_by("column"))

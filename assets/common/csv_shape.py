@@ -1,0 +1,72 @@
+"""The shape of a delivered CSV file: its delimiter, and whether every row has the header's fields.
+
+The delimiter is sniffed from the header line (Excel in a Vietnamese or European locale writes ';').
+Polars pads a row that is too short with nulls without a word, which would publish a file cut off
+mid-row or a row missing a delimiter as if it were whole. So fields are counted per record, in polars
+(vectorised, streamed): physical lines are joined into records while a quoted field is open, quoted
+text is removed, delimiters are counted. A ragged file is rejected whole: its values may sit in the
+wrong columns, and a truncated file is an incomplete delivery.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+SEPARATORS = (",", ";", "\t", "|")
+_LINE = "line"
+_SHOWN = 5  # ragged rows named in the reason
+
+
+class RaggedFile(ValueError):
+    """Some rows have more or fewer fields than the header."""
+
+
+def sniff_separator(path: Path) -> str:
+    """The delimiter of a UTF-8 CSV file: the candidate found most often, outside quotes, in its header."""
+    with path.open("r", encoding="utf-8-sig", newline="") as f:
+        header = f.readline()
+    unquoted = "".join(header.split('"')[::2])
+    counts = {sep: unquoted.count(sep) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
+    """One row per CSV record (header first): its number, whether it is blank, its number of fields."""
+    lines = pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
+                        schema={_LINE: pl.String})
+    line = pl.col(_LINE).fill_null("")
+    quotes = line.str.count_matches('"', literal=True)
+    open_after = quotes.cum_sum() % 2  # inside a quoted field after this line
+    starts = open_after.shift(1, fill_value=0) == 0
+    unquoted = pl.when(quotes > 0).then(line.str.replace_all(r'"[^"]*"?', "")).otherwise(line)
+    numbered = lines.with_columns(starts.cast(pl.UInt32).cum_sum().alias("record"), (starts & (open_after == 0))
+                                  .alias("single"), quotes.alias("quotes"))
+    single = numbered.filter("single").select(
+        "record", (line == "").alias("blank"), (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
+    # only records spanning lines (a quoted newline) are joined: few, and grouping every line is slow
+    joined = (numbered.filter(~pl.col("single")).group_by("record").agg(line.str.join("\n").alias(_LINE))
+              .select("record", pl.lit(False).alias("blank"),
+                      (pl.col(_LINE).str.replace_all(r'"[^"]*"?', "").str.count_matches(separator, literal=True) + 1)
+                      .alias("fields")))
+    return pl.concat([single, joined]).sort("record")
+
+
+def check_field_counts(path: Path, separator: str) -> None:
+    """Raise RaggedFile naming the rows whose number of fields differs from the header's."""
+    ragged = (_field_counts(path, separator)
+              .with_columns(pl.col("fields").first().alias("width"), (pl.len() - 1).alias("last"))
+              .filter((pl.col("record") > 1) & ~pl.col("blank") & (pl.col("fields") != pl.col("width")))
+              .collect())
+    if ragged.is_empty():
+        return
+    width, last = ragged["width"][0], ragged["last"][0]
+    described = [f"row {r - 1}{' (the last)' if r - 1 == last else ''} has {n} fields"
+                 for r, n in ragged.select("record", "fields").head(_SHOWN).iter_rows()]
+    more = f" and {ragged.height - _SHOWN} more rows" if ragged.height > _SHOWN else ""
+    cut = (" The last row is short: the file was probably cut off mid-row."
+           if ragged["record"][-1] - 1 == last and ragged["fields"][-1] < width else "")
+    raise RaggedFile(f"{', '.join(described)}{more} where the header has {width} (a missing or unquoted "
+                     f"delimiter?).{cut} Deliver the complete, corrected file under the same name.")

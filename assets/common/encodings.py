@@ -1,0 +1,96 @@
+"""Which character encoding a delivered text file is in, judged from its bytes.
+
+UTF-8 (with or without a byte-order mark) and UTF-16 with a BOM are recognised from the bytes.
+A file that is not valid UTF-8 is a legacy Windows export: Vietnamese offices export Windows-1258
+(base letters plus combining tone marks), Western software Windows-1252. The two code pages share
+most bytes, so the file is decoded with both and the decoding that reads as more Vietnamese wins
+(letters of the Vietnamese alphabet count for it; letters foreign to Vietnamese, tone marks left
+on a consonant and "ă" followed by a vowel, which no Vietnamese syllable has, count against it).
+A tie goes to Windows-1258, the contract's legacy code page. A file neither code page can decode is
+rejected whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+LEGACY = ("cp1258", "cp1252")  # in order of preference on a tie
+_CHUNK = 1 << 20
+_VIETNAMESE = set("aăâbcdđeêghiklmnoôơpqrstuưvxy"
+                  "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+# "ă" always closes on a consonant (ăn, ắt, ặng); "ăo" is Portuguese "ão" read as Windows-1258.
+_BREVE_BEFORE_VOWEL = re.compile(r"[ăằắẳẵặ][aeiouy]", re.IGNORECASE)
+
+
+class UndecodableFile(ValueError):
+    """The bytes are neither UTF-8 nor a Windows code page the lake reads."""
+
+
+def _weight(char: str) -> int:
+    if char.isascii():
+        return 0
+    if unicodedata.combining(char):
+        return -5  # a tone mark that did not compose with a vowel
+    if char.isalpha():
+        return 1 if char.lower() in _VIETNAMESE else -2
+    return 0
+
+
+def vietnamese_score(text: str) -> int:
+    """How much a decoded text reads as Vietnamese (higher is more plausible)."""
+    nfc = unicodedata.normalize("NFC", text)
+    counts = Counter(c for c in nfc if not c.isascii())
+    return sum(n * _weight(c) for c, n in counts.items()) - 5 * len(_BREVE_BEFORE_VOWEL.findall(nfc))
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as f:
+        try:
+            while chunk := f.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _legacy_scores(path: Path) -> dict[str, int]:
+    """Score of every legacy code page that decodes the whole file (streamed, chunk by chunk)."""
+    scores, failures = dict.fromkeys(LEGACY, 0), {}
+    offset = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            for encoding in [e for e in LEGACY if e not in failures]:
+                try:
+                    scores[encoding] += vietnamese_score(chunk.decode(encoding))
+                except UnicodeDecodeError as err:
+                    failures[encoding] = (offset + err.start, chunk[err.start])
+            offset += len(chunk)
+    if len(failures) == len(LEGACY):
+        position, byte = min(failures.values())
+        raise UndecodableFile(
+            f"the file cannot be decoded: it is not UTF-8, and byte 0x{byte:02X} at offset {position} exists in "
+            f"neither Windows-1258 nor Windows-1252; export the file as UTF-8")
+    return {e: s for e, s in scores.items() if e not in failures}
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text"), 'cp1258' or 'cp1252'.
+
+    Raises UndecodableFile for bytes no supported encoding can decode.
+    """
+    with path.open("rb") as f:
+        head = f.read(3)
+    if head == codecs.BOM_UTF8:
+        return "utf-8-sig"
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if _is_utf8(path):
+        return "utf-8"
+    scores = _legacy_scores(path)
+    return max(scores, key=lambda e: (scores[e], -LEGACY.index(e)))

@@ -1,0 +1,72 @@
+"""Cross-agency join on pseudonyms: deaths against active tax registrations of individuals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.common.factory import dataset_assets
+from assets.common.pseudonyms import Pseudonymiser
+from assets.cross_agency import _OWNER_INPUTS, deceased_business_owners
+from assets.registry import DATASETS
+from pipelines.resources import lake_resource_from_env
+from sample_deliveries.generate import generate_with_report
+from schemas.marts import SMALL_COUNT
+from tests.conftest import TEST_KEY
+from warehouse.lake import Lake
+from warehouse.marts import run_mart
+from warehouse.tables import LakeTable
+
+NAMES = ["death_registrations", "business_registrations"]
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory):
+    home = tmp_path_factory.mktemp("owners")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("URBANLAKE_HOME", str(home))
+        mp.setenv("URBANLAKE_PSEUDONYM_KEY", TEST_KEY)
+        generate_with_report(home / "landing", seed=7, scale=0.002, start=dt.date(2025, 6, 30), days=3, datasets=NAMES)
+        assets = [a for s in DATASETS if s.name in NAMES for a in dataset_assets(s)] + [deceased_business_owners]
+        assert dg.materialize(assets, resources={"lake": lake_resource_from_env()}).success
+    return Lake(home)
+
+
+def _table(lake: Lake, layer: str, name: str) -> pl.DataFrame:
+    return LakeTable(lake, layer, name).scan().collect()
+
+
+def test_the_sample_has_deaths_of_owners_of_active_household_businesses(lake):
+    deaths, businesses = _table(lake, "raw", "death_registrations"), _table(lake, "raw", "business_registrations")
+    owners = businesses.filter((pl.col("tax_code").str.len_chars() == 12) & (pl.col("status") == "active"))
+    assert deaths.join(owners, left_on="deceased_personal_id", right_on="tax_code").height >= 3
+
+
+def test_the_join_on_pseudonyms_finds_every_published_owner_death(lake):
+    raw_deaths, raw_businesses = _table(lake, "raw", "death_registrations"), _table(lake, "raw", "business_registrations")
+    people = set(raw_deaths["deceased_personal_id"].drop_nulls()) & set(
+        raw_businesses.filter(pl.col("status") == "active")["tax_code"].drop_nulls())
+    pseudonym = Pseudonymiser(TEST_KEY).pseudonym
+    deaths = _table(lake, "staging", "death_registrations").filter(
+        pl.col("deceased_pseudonym").is_in([pseudonym(p) for p in people]))
+    businesses = _table(lake, "staging", "business_registrations").filter(
+        (pl.col("taxpayer_type") == "individual") & (pl.col("status") == "active"))
+    expected = (deaths.select("deceased_pseudonym", "death_month")
+                .join(businesses.select("taxpayer_key", "ward_code"), left_on="deceased_pseudonym", right_on="taxpayer_key")
+                .group_by("ward_code", pl.col("death_month").alias("month")).agg(pl.len().alias("n"))  # business's ward
+                .sort("ward_code", "month"))
+    assert expected["n"].sum() >= 2, "published deaths of business owners in the sample"
+
+    unsuppressed = run_mart(lake, "deceased_business_owners", _OWNER_INPUTS, {"small": 1})
+    found = unsuppressed.select("ward_code", "month", pl.col("active_businesses").cast(pl.UInt32).alias("n"))
+    assert found.sort("ward_code", "month").equals(expected)
+
+
+def test_published_counts_below_five_are_suppressed(lake):
+    with duckdb.connect(str(lake.warehouse), read_only=True) as con:
+        rows = con.sql("select active_businesses, suppressed from mart.deceased_business_owners").fetchall()
+    assert rows and all((n is None) == suppressed and (n is None or n >= SMALL_COUNT) for n, suppressed in rows)
