@@ -85,6 +85,9 @@ class LakeRunResult:
         return [m for r in self.results if r.job_def.has_node_named(node_name)
                 for m in r.asset_materializations_for_node(node_name)]
 
+    def get_asset_check_evaluations(self) -> list[dg.AssetCheckEvaluation]:
+        return [e for r in self.results for e in r.get_asset_check_evaluations()]
+
 
 def delivered_partitions(lake: Lake, now: dt.datetime | None = None) -> tuple[dict[str, list[str]], list[str]]:
     """Per partitioning ("day", "month"): the sorted partition keys with a delivery in the landing zone;
@@ -171,4 +174,29 @@ def backfill(instance: dg.DagsterInstance, datasets: list[str], first: dt.date, 
         job = without_gx(defs.resolve_job_def("lake_job"), set(computed))
         outcome.results.append(job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
                                                       tags=_process_tags()))
+    return outcome
+
+
+def materialize_datasets(assets: list[dg.AssetsDefinition], lake: Lake, instance: dg.DagsterInstance | None = None,
+                         resources: dict | None = None) -> LakeRunResult:
+    """`dg.materialize` of assets of any partitionings: each partitioned group over the range of delivery
+    dates its datasets have in the landing zone (nothing if none), then the unpartitioned assets."""
+    names = {key.path[-1] for a in assets for key in a.keys}
+    keys_by: dict[str, list[str]] = {}
+    for spec in DATASETS:
+        if spec.name in names and spec.partitioned_by:
+            for delivery in landing.discover(lake.landing, spec.agency, spec.name)[0]:
+                if key := existing_key(spec.partitioned_by, delivery.delivery_date):
+                    keys_by.setdefault(spec.partitioned_by, []).append(key)
+    outcome = LakeRunResult()
+    for by, pdef in sorted(BY_NAME.items()):
+        group = [a for a in assets if a.partitions_def == pdef]
+        if group and keys_by.get(by):
+            first, last = min(keys_by[by]), max(keys_by[by])
+            outcome.results.append(dg.materialize(group, instance=instance, resources=resources, raise_on_error=False,
+                                                  tags={RANGE_START: first, RANGE_END: last}))
+    unpartitioned = [a for a in assets if a.partitions_def is None]
+    if unpartitioned:
+        outcome.results.append(dg.materialize(unpartitioned, instance=instance, resources=resources,
+                                              raise_on_error=False))
     return outcome
