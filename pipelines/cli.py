@@ -54,15 +54,31 @@ def _generate(args: argparse.Namespace) -> None:
 def _run(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from pipelines.lake_run import materialize_lake
     from pipelines.summary import failed_checks, print_summary
     from warehouse.lake import Lake
 
     if args.generate:
         _generate(args)
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("lake_job").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=QUIET)
+        result = materialize_lake(instance, Lake.from_env(), run_config=QUIET)
+    print_summary(Lake.from_env(), result)
+    return 0 if result.success and not failed_checks(result) else 1
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.lake_run import backfill
+    from pipelines.summary import failed_checks, print_summary
+    from warehouse.lake import Lake
+
+    with dg.DagsterInstance.get() as instance:
+        try:
+            result = backfill(instance, args.datasets, args.first, args.last, run_config=QUIET)
+        except ValueError as err:
+            print(f"urbanlake backfill: {err}", file=sys.stderr)
+            return 2
     print_summary(Lake.from_env(), result)
     return 0 if result.success and not failed_checks(result) else 1
 
@@ -82,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--scale", type=float, default=0.02, help="1.0 is a Hanoi-scale day")
         cmd.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2025, 6, 24))
         cmd.add_argument("--days", type=int, default=14)
+    cmd = commands.add_parser("backfill", help="re-run the partitions of delivery dates FROM..TO of datasets "
+                                               "partitioned by day or month, then the tables computed from them")
+    cmd.add_argument("datasets", nargs="+", metavar="DATASET")
+    cmd.add_argument("--from", dest="first", type=dt.date.fromisoformat, required=True, help="first delivery date")
+    cmd.add_argument("--to", dest="last", type=dt.date.fromisoformat, required=True, help="last delivery date")
     ui = commands.add_parser("ui", help="start the Dagster webserver and daemon on this project (dagster dev); "
                                          "Ctrl-C or SIGTERM stops both")
     ui.add_argument("--host", default=DEFAULT_HOST, help="address the webserver binds (default: loopback only)")
@@ -90,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("contracts", help="print every dataset's contract as Markdown (docs/contracts.md)")
     args = parser.parse_args(argv)
     prepare_environment(demo=getattr(args, "demo", False) or getattr(args, "generate", False),
-                        needs_key=args.command in ("run", "ui"))
+                        needs_key=args.command in ("run", "backfill", "ui"))
     if args.command == "generate":
         _generate(args)
         return 0
+    if args.command == "backfill":
+        return _backfill(args)
     if args.command == "contracts":
         from pipelines.contracts_doc import render
         sys.stdout.write(render())

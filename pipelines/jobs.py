@@ -1,8 +1,49 @@
-"""The main job: every asset, from the landing zone to the marts."""
+"""The jobs: Dagster cannot mix partitions definitions in one job, so there is one per partitioning.
+
+- `daily_ingest_job`: raw → staging + quarantine of the datasets partitioned by delivery day;
+- `monthly_ingest_job`: the same for the datasets partitioned by delivery month (tax);
+- `lake_job`: everything unpartitioned — reference data, the datasets delivered without a time
+  partition (civil status, planning, snapshots), the computed tables and marts — and the Great
+  Expectations suites of every table, partitioned ones included, so GX starts once.
+
+`urbanlake run` (pipelines/lake_run.py) runs the three in that order over what the landing zone holds.
+"""
 
 import dagster as dg
 
+from assets.common.partitions import DAILY, MONTHLY, partitions_def
+from assets.quality import CHECK_NAME as GX_CHECK
+from assets.registry import DATASETS
+from schemas.expectations import SUITES
+
+LAYERS = ("raw", "staging", "quarantine")
+
+
+def dataset_keys(names) -> list[dg.AssetKey]:
+    """raw, staging and quarantine asset keys of these datasets."""
+    return [dg.AssetKey([layer, name]) for name in names for layer in LAYERS]
+
+
+def datasets_partitioned_by(pdef: dg.PartitionsDefinition | None) -> list[str]:
+    return [s.name for s in DATASETS if partitions_def(s.partitioned_by) == pdef]
+
+
+PARTITIONED = dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by(DAILY) + datasets_partitioned_by(MONTHLY)))
+GX_CHECKS_OF_PARTITIONED = dg.AssetSelection.checks(*[
+    dg.AssetCheckKey(dg.AssetKey([layer, name]), GX_CHECK) for layer, name in SUITES
+    if name in datasets_partitioned_by(DAILY) + datasets_partitioned_by(MONTHLY)])
+
+daily_ingest_job = dg.define_asset_job(
+    "daily_ingest_job", selection=dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by(DAILY))) - GX_CHECKS_OF_PARTITIONED,
+    description="Ingest, validate and publish the deliveries of a day (or a range of days) of the daily datasets.")
+
+monthly_ingest_job = dg.define_asset_job(
+    "monthly_ingest_job", selection=dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by(MONTHLY))) - GX_CHECKS_OF_PARTITIONED,
+    description="Ingest, validate and publish the deliveries of a month (or a range of months) of the tax datasets.")
+
 lake_job = dg.define_asset_job(
-    "lake_job", selection=dg.AssetSelection.all(),
-    description="Ingest every delivery in the landing zone, validate, publish the lake and the warehouse.",
-)
+    "lake_job", selection=(dg.AssetSelection.all() - PARTITIONED) | GX_CHECKS_OF_PARTITIONED,
+    description="Reference data, the unpartitioned datasets, computed tables and marts, and every table's "
+                "Great Expectations suite; the warehouse is rebuilt.")
+
+INGEST_JOBS = {"day": daily_ingest_job, "month": monthly_ingest_job}

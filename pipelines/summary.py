@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
+from pipelines.lake_run import LakeRunResult
 from warehouse.build import delivery_ledger
 from warehouse.lake import Lake
 
@@ -16,17 +17,18 @@ def accounting_by_table(ledger: pl.DataFrame) -> pl.DataFrame:
             .sort("dataset"))
 
 
-def failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
+def failed_checks(result: dg.ExecuteInProcessResult | LakeRunResult) -> list[str]:
     return [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
             for e in result.all_events
             if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
 
 
-def print_summary(lake: Lake, result: dg.ExecuteInProcessResult) -> None:
+def print_summary(lake: Lake, result: LakeRunResult) -> None:
     ledger = delivery_ledger(lake)
     table = accounting_by_table(ledger)
     print()
-    print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+    for run in result.results:
+        print(f"run {run.run_id} ({run.job_def.name}{_partitions(run)}): {'succeeded' if run.success else 'FAILED'}")
     print(f"landing zone : {lake.landing}")
     print(f"parquet lake : {lake.lake}")
     print(f"warehouse    : {lake.warehouse}   (duckdb -readonly {lake.warehouse})")
@@ -44,5 +46,13 @@ def print_summary(lake: Lake, result: dg.ExecuteInProcessResult) -> None:
               f"{table['rows_published'].sum():>12,}{table['rows_quarantined'].sum():>13,}")
     for row in ledger.filter(pl.col("status") != "published").iter_rows(named=True):
         print(f"{row['source_file']}: {row['status']}")
+    for path in result.outside_partitions:
+        print(f"{path}: not ingested: its delivery date has no partition (2024-01-01 to today)")
     for check in failed_checks(result):
         print(f"FAILED CHECK {check}")
+
+
+def _partitions(run: dg.ExecuteInProcessResult) -> str:
+    tags = run.dagster_run.tags
+    first, last = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
+    return f", partitions {first} to {last}" if first else ""

@@ -1,4 +1,4 @@
-"""Shared fixtures: a generated landing zone and a real Dagster run of the lake job over it."""
+"""Shared fixtures: a generated landing zone and real Dagster runs of the whole lake over it."""
 
 import datetime as dt
 import os
@@ -18,17 +18,25 @@ TEST_KEY = "test-pseudonym-key-0123456789"
 class LakeRun:
     home: Path
     report: object  # sample_deliveries.generate.Report
-    result: dg.ExecuteInProcessResult
+    result: object  # pipelines.lake_run.LakeRunResult: the ingest runs per partitioning, then lake_job
     instance: dg.DagsterInstance
 
-    def run_again(self) -> dg.ExecuteInProcessResult:
+    def run_again(self):
         return run_lake_job(self.instance)
 
 
-def run_lake_job(instance: dg.DagsterInstance, selection=None) -> dg.ExecuteInProcessResult:
-    from pipelines.definitions import defs
-    job = defs.resolve_job_def("lake_job")
-    return job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection)
+def run_lake_job(instance: dg.DagsterInstance, selection=None):
+    """What `urbanlake run` does: every partition the landing zone holds, then everything unpartitioned.
+
+    With `selection` (unpartitioned asset keys), only those, in one run of `lake_job`.
+    """
+    if selection is not None:
+        from pipelines.definitions import defs
+        return defs.resolve_job_def("lake_job").execute_in_process(
+            instance=instance, raise_on_error=False, asset_selection=selection)
+    from pipelines.lake_run import materialize_lake
+    from warehouse.lake import Lake
+    return materialize_lake(instance, Lake.from_env())
 
 
 @pytest.fixture(scope="session")

@@ -44,11 +44,13 @@ class CorpusRun:
     baseline_after: pl.DataFrame
 
 
-def materialize(spec) -> dg.ExecuteInProcessResult:
-    """The dataset's raw and staging assets as the code location defines them (checks included)."""
+def materialize(spec):
+    """The dataset's raw and staging assets as the code location defines them (checks included), over
+    every partition (delivery date) of the landing zone if the dataset is partitioned."""
     from pipelines.definitions import defs
+    from pipelines.lake_run import materialize_datasets
     assets = [defs.resolve_assets_def(dg.AssetKey([layer, spec.name])) for layer in ("raw", "staging")]
-    return dg.materialize(assets, raise_on_error=False)  # the assets carry the lake resource of the definitions
+    return materialize_datasets(assets, Lake.from_env())  # the assets carry the lake resource of the definitions
 
 
 def _frame(table) -> pl.DataFrame:

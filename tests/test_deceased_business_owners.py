@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from assets.common.factory import dataset_assets
+from pipelines.lake_run import materialize_datasets
 from assets.common.pseudonyms import Pseudonymiser
 from assets.cross_agency import _OWNER_INPUTS, deceased_business_owners
 from assets.registry import DATASETS
@@ -32,7 +33,7 @@ def lake(tmp_path_factory):
         mp.setenv("URBANLAKE_PSEUDONYM_KEY", TEST_KEY)
         generate_with_report(home / "landing", seed=7, scale=0.002, start=dt.date(2025, 6, 30), days=3, datasets=NAMES)
         assets = [a for s in DATASETS if s.name in NAMES for a in dataset_assets(s)] + [deceased_business_owners]
-        assert dg.materialize(assets, resources={"lake": lake_resource_from_env()}).success
+        assert materialize_datasets(assets, Lake(home), resources={"lake": lake_resource_from_env()}).success
     return Lake(home)
 
 

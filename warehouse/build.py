@@ -24,6 +24,11 @@ from warehouse.lake import LAYERS, Lake
 from warehouse.sql_text import identifier, literal_list, quoted_table
 from warehouse.tables import write_json_atomic
 
+# The Dagster concurrency pool of every step that rebuilds the warehouse (dagster.yaml limits it to
+# one step at a time across runs). The file lock below already makes rebuilds safe; the pool makes
+# the other runs wait in Dagster, visibly, instead of blocked inside a step.
+WAREHOUSE_POOL = "warehouse"
+
 
 def _view_sql(schema: str, name: str, files: list[str], hive: bool) -> str:
     return (f"CREATE OR REPLACE VIEW {quoted_table(schema, name)} AS SELECT * FROM read_parquet("

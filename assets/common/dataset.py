@@ -59,6 +59,7 @@ class DatasetSpec:
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # text clean-up before validation
     snapshot: bool = False                     # each delivery is a full snapshot replacing the last
     published_rows: pl.Expr = field(default_factory=pl.len)  # rows a shared frame stands for
+    partitioned_by: str | None = None          # "day"/"month" of the delivery date (assets/common/partitions.py)
 
     @property
     def owner(self) -> str:

@@ -7,8 +7,9 @@ import polars as pl
 from assets.common.checks import ROW_ACCOUNTING, SHARED_CONTRACT, row_accounting, shared_contract
 from assets.common.dataset import DatasetSpec
 from assets.common.ingest import ingest_raw, stage, tables
+from assets.common.partitions import PARTITIONED_BY_TAG, delivery_window, partitions_def
 from pipelines.resources import LakeResource
-from warehouse.build import build_warehouse, warehouse_is_stale
+from warehouse.build import WAREHOUSE_POOL, build_warehouse, warehouse_is_stale
 
 
 def table_schema(model) -> dg.TableSchema:
@@ -23,11 +24,18 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
     raw_key = dg.AssetKey(["raw", spec.name])
     staging_key = dg.AssetKey(["staging", spec.name])
     quarantine_key = dg.AssetKey(["quarantine", spec.name])
+    # A backfill of many days is one run over the range, not a run per day: the ledger makes a
+    # range as cheap as its new deliveries, and a run costs seconds of start-up.
+    partitioning = dict(partitions_def=partitions_def(spec.partitioned_by),
+                        backfill_policy=dg.BackfillPolicy.single_run() if spec.partitioned_by else None)
+    tags = {PARTITIONED_BY_TAG: spec.partitioned_by} if spec.partitioned_by else {}
 
-    @dg.asset(key=raw_key, group_name=spec.sector, kinds={"parquet"}, owners=[spec.owner],
+    @dg.asset(key=raw_key, group_name=spec.sector, kinds={"parquet"}, owners=[spec.owner], tags=tags, **partitioning,
               description=f"{spec.description} As delivered by {spec.agency} (restricted zone).")
     def raw_asset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
-        report = ingest_raw(spec, lake.lake)
+        """Copy the new or changed landing files (of the run's delivery dates) into the raw layer."""
+        window = delivery_window(context)
+        report = ingest_raw(spec, lake.lake, window)
         for r in report.rejected:
             context.log.warning(f"landing file not ingested: {r.relative_path}: {r.reason}")
         for r in report.skipped:
@@ -40,14 +48,15 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
             "skipped_files": dg.MetadataValue.json([f"{r.relative_path}: {r.reason}" for r in report.skipped]),
             "dagster/row_count": raw.row_count(),
             "path": dg.MetadataValue.path(str(raw.dir)),
+            **_window_metadata(window),
         })
 
     @dg.multi_asset(
-        name=f"stage_{spec.name}", group_name=spec.sector, can_subset=False,
+        name=f"stage_{spec.name}", group_name=spec.sector, can_subset=False, pool=WAREHOUSE_POOL, **partitioning,
         specs=[
             dg.AssetSpec(staging_key, deps=[raw_key], kinds={"parquet", "duckdb"}, description=spec.description,
-                         owners=[spec.owner]),
-            dg.AssetSpec(quarantine_key, deps=[raw_key], kinds={"parquet"}, owners=[spec.owner],
+                         owners=[spec.owner], tags=tags),
+            dg.AssetSpec(quarantine_key, deps=[raw_key], kinds={"parquet"}, owners=[spec.owner], tags=tags,
                          description=f"Rows of {spec.name} that failed their contract, with rule and reason."),
         ],
         check_specs=[
@@ -58,7 +67,9 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
         ],
     )
     def staging_assets(context: dg.AssetExecutionContext, lake: LakeResource):
-        report = stage(spec, lake.lake, lake.pseudonymiser())
+        """Validate and publish the raw deliveries (of the run's delivery dates) not yet staged as they are."""
+        window = delivery_window(context)
+        report = stage(spec, lake.lake, lake.pseudonymiser(), window)
         raw, staging, quarantine = tables(spec, lake.lake)
         if warehouse_is_stale(lake.lake, [t.manifest_path for t in (raw, staging, quarantine)]):
             build_warehouse(lake.lake)  # the ledger and views change only when a manifest did
@@ -74,15 +85,23 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
             "dagster/column_schema": table_schema(spec.shared_model),
             "warehouse_table": f"staging.{spec.name}", "path": dg.MetadataValue.path(str(staging.dir)),
             "data_docs": dg.MetadataValue.path(str(lake.lake.docs / "index.html")),
+            **_window_metadata(window),
         })
         yield dg.MaterializeResult(asset_key=quarantine_key, metadata={
             "dagster/row_count": quarantine.row_count(),
             "warehouse_table": f"quarantine.{spec.name}", "path": dg.MetadataValue.path(str(quarantine.dir)),
         })
-        yield row_accounting(spec, lake.lake)
+        yield row_accounting(spec, lake.lake, window)
         yield shared_contract(spec, lake.lake)
 
     return [raw_asset, staging_assets]
+
+
+def _window_metadata(window) -> dict:
+    """The delivery dates a partitioned run covered (the same on every partition of a backfill range)."""
+    if window is None:
+        return {}
+    return {"delivery_dates": f"{window[0].isoformat()} to {window[1].isoformat()} (excluded)"}
 
 
 def _markdown(frame: pl.DataFrame) -> str:

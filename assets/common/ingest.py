@@ -3,7 +3,9 @@
 Both are incremental and idempotent. A delivery is identified by `<delivery date>/<file name>`;
 raw skips a file whose checksum it already holds, and records a file identical to another delivery
 as a duplicate instead of ingesting it twice. Staging re-processes a delivery only when its raw
-checksum or the contract changed, and replaces that delivery's rows atomically.
+checksum or the contract changed, and replaces that delivery's rows atomically. Given a delivery
+window (a partitioned run: one day, one month or a backfill's range), both touch only the deliveries
+dated in it; duplicates and cross-delivery keys are still judged against every delivery.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import polars as pl
 
 from assets.common import landing
 from assets.common.dataset import DatasetSpec
+from assets.common.partitions import DeliveryWindow, in_window
 from assets.common.pseudonyms import Pseudonymiser
 from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, header_name, normalise_text,
                                       unknown_columns, validate)
@@ -68,12 +71,13 @@ def _moved_since(path, stamp: dict) -> str | None:
 
 
 @one_run_per_dataset
-def ingest_raw(spec: DatasetSpec, lake: Lake) -> RawReport:
-    """Copy new or changed deliveries from the landing zone into the raw layer, as text."""
+def ingest_raw(spec: DatasetSpec, lake: Lake, window: DeliveryWindow | None = None) -> RawReport:
+    """Copy new or changed deliveries (dated in `window`, if given) from the landing zone into raw, as text."""
     raw, _, _ = tables(spec, lake)
     raw.describe()
     report = RawReport()
     deliveries, report.rejected = landing.discover(lake.landing, spec.agency, spec.name)
+    deliveries = [d for d in deliveries if in_window(d.delivery_date, window)]
     known = raw.deliveries()
     owner = {e["source_sha256"]: k for k, e in known.items() if e["files"]}  # content → delivery holding it
     for delivery in deliveries:
@@ -216,15 +220,23 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     return accounting
 
 
+def delivery_date_of(delivery_id: str) -> str:
+    """The delivery date of a delivery id `<YYYY-MM-DD>/<file name>`."""
+    return delivery_id.split("/", 1)[0]
+
+
 @one_run_per_dataset
-def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser) -> StageReport:
-    """Stage every raw delivery that is new, changed, or was staged under an older contract."""
+def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser,
+          window: DeliveryWindow | None = None) -> StageReport:
+    """Stage every raw delivery (dated in `window`, if given) that is new, changed, or under an older contract."""
     raw, staging, quarantine = tables(spec, lake)
     staging.describe()
     quarantine.describe()
     staged, report = staging.deliveries(), StageReport()
     keys = None  # read only if some delivery needs staging
     for delivery_id, entry in sorted(raw.deliveries().items()):
+        if not in_window(delivery_date_of(delivery_id), window):
+            continue
         if not entry["files"]:  # a duplicate of another delivery, or a file that could not be read
             if delivery_id in staged:  # it held rows before: they go, the twin or nothing replaces them
                 staging.remove(delivery_id)

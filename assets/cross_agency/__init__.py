@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.common.derived import contract_check_spec, publish_derived
+from assets.common.derived import COMPUTED_TABLE_RUNS, contract_check_spec, publish_derived
 from pipelines.resources import LakeResource
 from schemas import civil_status, marts, public_services, tax, transport, urban_planning
 from schemas.marts import DeceasedBusinessOwners, OnlinePublicServices, WardProfile
@@ -27,7 +27,7 @@ _PROFILE_INPUTS = {
 }
 
 
-@dg.asset(key=WARD_PROFILE, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
+@dg.asset(**COMPUTED_TABLE_RUNS, key=WARD_PROFILE, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
           deps=[dg.AssetKey(q.split(".")) for q in _PROFILE_INPUTS] + [dg.AssetKey(["ref", "wards_2025"])],
           check_specs=[contract_check_spec(WARD_PROFILE, WardProfile)],
           description="Per ward and month: births, deaths, marriages, permits, VN_AQI, businesses, tax, transit, traffic.")
@@ -43,7 +43,7 @@ def ward_profile(lake: LakeResource) -> dg.MaterializeResult:
         "Civil-status counts of 1-4 are suppressed. SQL: `warehouse/sql/ward_profile.sql`."))
 
 
-@dg.asset(key=ONLINE_SERVICES, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
+@dg.asset(**COMPUTED_TABLE_RUNS, key=ONLINE_SERVICES, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
           deps=[dg.AssetKey(["staging", "procedure_records"])],
           check_specs=[contract_check_spec(ONLINE_SERVICES, OnlinePublicServices)],
           description="Per ward and month: dossiers, share online, share at level 3-4, on time, vs the 55% target.")
@@ -63,7 +63,7 @@ _OWNER_INPUTS = {
 }
 
 
-@dg.asset(key=DECEASED_OWNERS, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
+@dg.asset(**COMPUTED_TABLE_RUNS, key=DECEASED_OWNERS, group_name="cross_agency", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"},
           deps=[dg.AssetKey(q.split(".")) for q in _OWNER_INPUTS],
           check_specs=[contract_check_spec(DECEASED_OWNERS, DeceasedBusinessOwners)],
           description="Per ward and month of death: active household businesses whose owner died (1-4 suppressed).")

@@ -17,7 +17,8 @@ AIR_QUALITY_OBSERVATIONS = DatasetSpec(
     description="Hourly air-quality observations of the monitoring stations (µg/m³), on the 2025 geography.",
     model=contract.AirQualityObservation, shared_model=contract.SharedAirQualityObservation,
     publish=publish_as_delivered(contract.SharedAirQualityObservation), rename=FIWARE_NAMES,
-    event_date="date_observed", period="date_observed", natural_key=("station_id", "date_observed"))
+    event_date="date_observed", period="date_observed", natural_key=("station_id", "date_observed"),
+    partitioned_by="day")
 
 
 def published_observations(lake: Lake) -> pl.DataFrame:

@@ -3,7 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from assets.common.derived import contract_check_spec, publish_derived
+from assets.common.derived import COMPUTED_TABLE_RUNS, contract_check_spec, publish_derived
 from assets.environment.air_quality import published_observations
 from assets.environment.vn_aqi import daily_index
 from pipelines.resources import LakeResource
@@ -12,7 +12,7 @@ from schemas.marts import AirQualityDaily
 KEY = dg.AssetKey(["mart", "air_quality_daily"])
 
 
-@dg.asset(key=KEY, deps=[dg.AssetKey(["staging", "air_quality_observations"])], group_name="environment", owners=["team:environment"],
+@dg.asset(**COMPUTED_TABLE_RUNS, key=KEY, deps=[dg.AssetKey(["staging", "air_quality_observations"])], group_name="environment", owners=["team:environment"],
           kinds={"parquet", "duckdb"}, check_specs=[contract_check_spec(KEY, AirQualityDaily)],
           description="Daily VN_AQI per station with dominant pollutant, category and colour (code: assets/environment/vn_aqi.py).")
 def air_quality_daily(lake: LakeResource) -> dg.MaterializeResult:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.common.derived import contract_check_spec, publish_derived
+from assets.common.derived import COMPUTED_TABLE_RUNS, contract_check_spec, publish_derived
 from assets.environment.air_quality import published_observations
 from assets.environment.vn_aqi import hourly_index
 from pipelines.resources import LakeResource
@@ -14,7 +14,7 @@ ABOUT = dict(title="air quality hourly index", theme="environment", temporal_col
              publisher="urbanlake, from the monitoring network's observations")
 
 
-@dg.asset(key=KEY, deps=[dg.AssetKey(["staging", "air_quality_observations"])], group_name="environment", owners=["team:environment"],
+@dg.asset(**COMPUTED_TABLE_RUNS, key=KEY, deps=[dg.AssetKey(["staging", "air_quality_observations"])], group_name="environment", owners=["team:environment"],
           kinds={"parquet", "duckdb"}, check_specs=[contract_check_spec(KEY, AirQualityHourlyIndex)],
           description="Hourly VN_AQI per station (Nowcast for PM), computed by the lake, not trusted from stations.")
 def air_quality_hourly_index(lake: LakeResource) -> dg.MaterializeResult:

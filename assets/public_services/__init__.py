@@ -10,6 +10,6 @@ PROCEDURE_RECORDS = DatasetSpec(
     publish=publish_as_delivered(contract.SharedProcedureRecord),
     # Agencies re-send open dossiers with their new state, so a record_id recurs across deliveries;
     # the latest delivery holds the current state (the online-services mart reads only that).
-    event_date="submitted_at", period="submitted_at")
+    event_date="submitted_at", period="submitted_at", partitioned_by="day")
 
 DATASETS = [PROCEDURE_RECORDS]

@@ -6,7 +6,7 @@ import polars as pl
 
 from pipelines.resources import LakeResource
 from schemas import geography
-from warehouse.build import build_warehouse
+from warehouse.build import WAREHOUSE_POOL, build_warehouse
 from warehouse.catalog import TableAbout
 from warehouse.tables import LakeTable
 from assets.common.dataset import PLATFORM_TEAM
@@ -23,7 +23,7 @@ _TABLES = {
 
 
 def _reference_asset(name: str, description: str, build) -> dg.AssetsDefinition:
-    @dg.asset(key=["ref", name], group_name="reference", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"}, description=description)
+    @dg.asset(key=["ref", name], pool=WAREHOUSE_POOL, group_name="reference", owners=[PLATFORM_TEAM], kinds={"parquet", "duckdb"}, description=description)
     def reference(lake: LakeResource) -> dg.MaterializeResult:
         frame: pl.DataFrame = build()
         table = LakeTable(lake.lake, "ref", name, about=TableAbout(

@@ -42,12 +42,14 @@ BUSINESS_REGISTRATIONS = DatasetSpec(
     description="Registered taxpayers (companies, branches, household businesses) on the 2025 geography.",
     model=contract.BusinessRegistration, shared_model=contract.SharedBusinessRegistration,
     publish=publish_registrations, event_date="registration_date", period="registration_date",
-    natural_key=("taxpayer_key",), personal=("tax_code", "business_name"), prepare=compact_codes)
+    natural_key=("taxpayer_key",), personal=("tax_code", "business_name"), prepare=compact_codes,
+    partitioned_by="month")
 
 TAX_PAYMENTS = DatasetSpec(
     name="tax_payments", agency="tax", sector="tax",
     description="Tax payments received by the State Treasury, keyed by taxpayer pseudonym.",
     model=contract.TaxPayment, shared_model=contract.SharedTaxPayment, publish=publish_payments,
-    event_date="paid_on", period="paid_on", natural_key=("payment_id",), personal=("tax_code",), prepare=compact_codes)
+    event_date="paid_on", period="paid_on", natural_key=("payment_id",), personal=("tax_code",), prepare=compact_codes,
+    partitioned_by="month")
 
 DATASETS = [BUSINESS_REGISTRATIONS, TAX_PAYMENTS]

@@ -22,7 +22,8 @@ TRAFFIC_COUNTS = DatasetSpec(
     description="Vehicles counted per counter, hour and vehicle type (FIWARE TrafficFlowObserved).",
     model=contract.TrafficCount, shared_model=contract.SharedTrafficCount,
     publish=publish_as_delivered(contract.SharedTrafficCount),
-    event_date="window_start", period="window_start", natural_key=("counter_id", "window_start", "vehicle_type"))
+    event_date="window_start", period="window_start", natural_key=("counter_id", "window_start", "vehicle_type"),
+    partitioned_by="day")
 
 TRANSIT_STOPS = DatasetSpec(
     name="transit_stops", agency="transport", sector="transport",
@@ -35,6 +36,6 @@ FARE_CARD_TAPS = DatasetSpec(
     description="Boardings per service date, hour, route and stop, aggregated from fare-card taps.",
     model=contract.FareCardTap, shared_model=contract.SharedTransitBoardings, publish=publish_boardings,
     event_date="tapped_at", period="service_date", personal=("card_id",),
-    published_rows=pl.col("boardings").sum())
+    published_rows=pl.col("boardings").sum(), partitioned_by="day")
 
 DATASETS = [TRAFFIC_COUNTS, TRANSIT_STOPS, FARE_CARD_TAPS]

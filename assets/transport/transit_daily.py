@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.common.derived import contract_check_spec, publish_derived
+from assets.common.derived import COMPUTED_TABLE_RUNS, contract_check_spec, publish_derived
 from pipelines.resources import LakeResource
 from schemas.marts import TransitDaily
 from schemas.transport import SharedTransitBoardings, SharedTransitStop
@@ -11,7 +11,7 @@ from warehouse.marts import run_mart
 KEY = dg.AssetKey(["mart", "transit_daily"])
 
 
-@dg.asset(key=KEY, owners=["team:transport"], deps=[dg.AssetKey(["staging", "fare_card_taps"]), dg.AssetKey(["staging", "transit_stops"])],
+@dg.asset(**COMPUTED_TABLE_RUNS, key=KEY, owners=["team:transport"], deps=[dg.AssetKey(["staging", "fare_card_taps"]), dg.AssetKey(["staging", "transit_stops"])],
           group_name="transport", kinds={"parquet", "duckdb"}, check_specs=[contract_check_spec(KEY, TransitDaily)],
           description="Boardings per service date, route and stop, GTFS-ride style (SQL: warehouse/sql/transit_daily.sql).")
 def transit_daily(lake: LakeResource) -> dg.MaterializeResult:
