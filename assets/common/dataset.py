@@ -59,6 +59,7 @@ class DatasetSpec:
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # text clean-up before validation
     snapshot: bool = False                     # each delivery is a full snapshot replacing the last
     published_rows: pl.Expr = field(default_factory=pl.len)  # rows a shared frame stands for
+    combine: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # merges batches when publish aggregates
 
     @property
     def owner(self) -> str:
