@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psutil
 
@@ -32,6 +33,9 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+PROJECT = Path(__file__).resolve().parent.parent
+
+
 def run_step(args: list[str], env: dict | None = None, cwd: str | None = None) -> Measurement:
     """Start `python -m <args>` and sample the RSS of it and its children until it exits.
 
@@ -39,7 +43,8 @@ def run_step(args: list[str], env: dict | None = None, cwd: str | None = None) -
     """
     cmd = [sys.executable, "-m", *args]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=cwd or str(PROJECT))
     watched, peak = psutil.Process(proc.pid), 0
     while proc.poll() is None:
         try:
