@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -26,10 +29,12 @@ import pyarrow.parquet as pq
 
 from assets.common.dataset import DatasetSpec
 from assets.common.landing import ROW_NUMBER
-from assets.common.validation import StructureError, _parse, _unique_keys, normalise_text
+from assets.common.validation import StructureError, _typed_columns, _unique_keys, header_name, normalise_text
 from warehouse.tables import LakeTable
 
-BATCH_ROWS = int(os.environ.get("URBANLAKE_BATCH_ROWS", 1_000_000))
+BATCH_ROWS = int(os.environ.get("URBANLAKE_BATCH_ROWS", 500_000))
+WORKERS = int(os.environ.get("URBANLAKE_STAGE_WORKERS", 2))  # batches validated at once (both cores)
+T = TypeVar("T")
 DUCKDB_MEMORY = os.environ.get("URBANLAKE_DUCKDB_MEMORY", "1GB")
 
 
@@ -50,10 +55,38 @@ def raw_batches(files: list[Path], batch_rows: int, columns: list[str] | None = 
             yield pl.from_arrow(record_batch)
 
 
-def _typed_keys(spec: DatasetSpec, text: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+def _key_columns(spec: DatasetSpec, files: list[Path], keys: list[list[str]]) -> list[str] | None:
+    """The raw columns the keys are read from (None: all, when a `prepare` step may need any)."""
+    if spec.prepare:
+        return None
+    wanted = {k for key in keys for k in key}
+    raw = pq.ParquetFile(files[0]).schema_arrow.names
+    return [c for c in raw if c == ROW_NUMBER or header_name(c, spec.rename) in wanted]
+
+
+def _write_typed_keys(spec: DatasetSpec, files: list[Path], keys: list[list[str]], batch_rows: int,
+                      tmp: Path) -> list[int]:
+    """Typed key columns, their hash and `_row_number` of every row with a whole key; returns the keys written."""
     schema = spec.model.to_schema()
-    return text.select(pl.col(ROW_NUMBER), *(_parse(pl.col(k), schema.columns[k].dtype.type).alias(k) for k in key)
-                       ).filter(pl.all_horizontal(pl.col(key).is_not_null()))
+    writers: dict[int, pq.ParquetWriter] = {}
+    try:
+        for batch in raw_batches(files, batch_rows, _key_columns(spec, files, keys)):
+            text = normalise_text(batch, spec.rename)
+            if spec.prepare:
+                text = spec.prepare(text)
+            for i, key in enumerate(keys):
+                if not set(key) <= set(text.columns):
+                    continue  # a missing key column: every value is null, nothing repeats
+                typed = (_typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
+                         .filter(pl.all_horizontal(pl.col(key).is_not_null()))
+                         .with_columns(pl.struct(key).hash().alias("_h")).to_arrow())
+                if i not in writers:
+                    writers[i] = pq.ParquetWriter(tmp / f"key{i}.parquet", typed.schema)
+                writers[i].write_table(typed)
+    finally:
+        for w in writers.values():
+            w.close()
+    return sorted(writers)
 
 
 def repeated_keys(spec: DatasetSpec, files: list[Path], batch_rows: int, workdir: Path) -> pl.DataFrame:
@@ -63,37 +96,24 @@ def repeated_keys(spec: DatasetSpec, files: list[Path], batch_rows: int, workdir
     if not keys:
         return found
     with tempfile.TemporaryDirectory(dir=workdir, prefix=".keys-") as tmp:
-        writers: dict[int, pq.ParquetWriter] = {}
         try:
-            for batch in raw_batches(files, batch_rows):
-                try:
-                    text = normalise_text(batch, spec.rename)
-                except StructureError:
-                    return found  # every row will be quarantined as file_structure: no key to compare
-                if spec.prepare:
-                    text = spec.prepare(text)
-                for i, key in enumerate(keys):
-                    if not set(key) <= set(text.columns):
-                        continue  # a missing key column: every value is null, nothing repeats
-                    typed = _typed_keys(spec, text, key).to_arrow()
-                    if i not in writers:
-                        writers[i] = pq.ParquetWriter(Path(tmp) / f"key{i}.parquet", typed.schema)
-                    writers[i].write_table(typed)
-        finally:
-            for w in writers.values():
-                w.close()
+            written = _write_typed_keys(spec, files, keys, batch_rows, Path(tmp))
+        except StructureError:
+            return found  # every row will be quarantined as file_structure: no key to compare
         pairs = [found]
         with duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "temp_directory": tmp}) as con:
-            for i, key in enumerate(keys):
-                if i not in writers:
-                    continue
-                cols = ", ".join(f'"{k}"' for k in key)
+            for i in written:
+                cols = ", ".join(f'"{k}"' for k in keys[i])
                 path = (Path(tmp) / f"key{i}.parquet").as_posix()
+                # Group by the 64-bit hash (fast, spills to disk if it must); only rows of a repeated hash
+                # are then compared on their real key values, so a hash collision changes nothing.
                 pairs.append(con.sql(f"""
                     WITH t AS (SELECT * FROM read_parquet('{path}')),
-                         g AS (SELECT {cols}, min({ROW_NUMBER}) AS _first FROM t GROUP BY {cols} HAVING count(*) > 1)
-                    SELECT t.{ROW_NUMBER}::BIGINT AS {ROW_NUMBER}, g._first::BIGINT AS _first
-                    FROM t JOIN g USING ({cols}) WHERE t.{ROW_NUMBER} <> g._first""").pl())
+                         h AS (SELECT _h FROM t GROUP BY _h HAVING count(*) > 1),
+                         c AS (SELECT t.* FROM t SEMI JOIN h USING (_h)),
+                         w AS (SELECT {ROW_NUMBER}, min({ROW_NUMBER}) OVER (PARTITION BY {cols}) AS _first FROM c)
+                    SELECT {ROW_NUMBER}::BIGINT AS {ROW_NUMBER}, _first::BIGINT AS _first
+                    FROM w WHERE {ROW_NUMBER} <> _first ORDER BY {ROW_NUMBER}""").pl())
     return pl.concat(pairs).unique(maintain_order=True)
 
 
@@ -114,6 +134,25 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
         carried = kept.filter(numbers.is_in(needed.implode())).sort(ROW_NUMBER) if len(needed) else None
         yield Batch(pl.concat([carried, batch]) if carried is not None else batch, frozenset(needed.to_list()))
         kept = pl.concat([kept, batch.filter(numbers.is_in(firsts))]) if kept.width else batch.filter(numbers.is_in(firsts))
+
+
+def in_order(work: Callable[[Batch], T], batches: Iterator[Batch], workers: int | None = None) -> Iterator[tuple[Batch, T]]:
+    """`work` on each batch, `workers` at a time in threads (polars and DuckDB release the GIL), results in
+    batch order; at most `workers` batches are read ahead, so memory stays bounded."""
+    workers = workers or WORKERS
+    if workers <= 1:
+        yield from ((b, work(b)) for b in batches)
+        return
+    with ThreadPoolExecutor(workers, thread_name_prefix="stage") as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append((batch, pool.submit(work, batch)))
+            if len(pending) >= workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from assets.common import landing
-from assets.common.batches import StagedParts, delivery_batches
+from assets.common.batches import Batch, StagedParts, delivery_batches, in_order
 from assets.common.dataset import DatasetSpec
 from assets.common.landing import ROW_NUMBER
 from assets.common.pseudonyms import Pseudonymiser
@@ -182,9 +182,9 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     to_combine, published_keys = [], []
     accounting = {"rows_in": 0, "rows_published": 0, "rows_quarantined": 0}
     try:
-        for batch in delivery_batches(spec, files, workdir=raw.dir):
-            shared, quarantined = _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry,
-                                                          pseudonymiser, batch.carried)
+        def work(batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
+            return _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry, pseudonymiser, batch.carried)
+        for batch, (shared, quarantined) in in_order(work, delivery_batches(spec, files, workdir=raw.dir)):
             quarantined = quarantined.cast(QUARANTINE_SCHEMA).select(QUARANTINE_SCHEMA.keys())
             shared = shared.drop("_row_number", strict=False).select(columns)
             accounting["rows_in"] += batch.text.height - len(batch.carried)

@@ -83,15 +83,24 @@ def _parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return text.cast(dtype, strict=False)
 
 
-def _parse_common_first(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """`_parse`, trying the ISO form almost every value has first: the other forms only see what it left."""
-    iso = {pl.Date: lambda t: t.str.to_date("%Y-%m-%d", strict=False),
-           pl.Datetime: lambda t: t.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")}
-    kind = pl.Datetime if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime else dtype
-    if kind not in iso:
-        return _parse(text, dtype)
-    common = iso[kind](text)
-    return pl.coalesce(common, _parse(pl.when(common.is_null()).then(text), dtype))
+_ISO = {pl.Date: lambda t: t.str.to_date("%Y-%m-%d", strict=False),
+        pl.Datetime: lambda t: t.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")}
+
+
+def _typed_columns(text: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame:
+    """`_parse` of every contract column; dates and timestamps in the ISO form almost every value has are
+    parsed first, and only the (few) other values go through `_parse`'s list of forms."""
+    kinds = {n: (pl.Datetime if isinstance(c.dtype.type, pl.Datetime) else c.dtype.type) for n, c in schema.columns.items()}
+    typed = text.with_columns((_ISO[k](pl.col(n)) if k in _ISO else _parse(pl.col(n), schema.columns[n].dtype.type)).alias(n)
+                              for n, k in kinds.items())
+    for name, kind in kinds.items():
+        if kind not in _ISO:
+            continue
+        rest = (text[name].is_not_null() & typed[name].is_null()).arg_true()
+        if len(rest):
+            parsed = text.select(_parse(pl.col(name).gather(rest), schema.columns[name].dtype.type)).to_series()
+            typed = typed.with_columns(typed[name].scatter(rest, parsed))
+    return typed
 
 
 def _failures(pos: pl.Expr, column: str, rule: str, reason: str) -> list[pl.Expr]:
@@ -137,7 +146,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
             if not col.nullable:
                 problems.append(text.select(_failures(all_rows, name, "missing_column",
                                                       f"{name}: {RULE_REASONS['missing_column']}")))
-    typed = text.with_columns(_parse_common_first(pl.col(n), c.dtype.type).alias(n) for n, c in schema.columns.items())
+    typed = _typed_columns(text, schema)
     for name, col in schema.columns.items():
         bad = (text[name].is_not_null() & typed[name].is_null()).arg_true().cast(pl.Int64)
         if len(bad):
