@@ -4,10 +4,11 @@ The raw text Parquet is read `BATCH_ROWS` rows at a time and each batch goes thr
 normalise → validate → publish code as a small delivery. Two things span batches:
 
 - Duplicate keys. The contract keeps the first row of a key and quarantines the others, citing the
-  first. Before the loop, the typed key columns of every row are written to a scratch Parquet file
-  and DuckDB (which spills to disk) finds the repeated keys. A batch holding a repeat whose first
-  row lies in an earlier batch gets that first row prepended ("carried"), so validation cites it
-  exactly as it would in one frame; carried rows are then dropped from the batch's results.
+  first. Before the loop, the 64-bit hash of every row's typed key goes to a scratch Parquet file and
+  DuckDB (which spills to disk) finds the hashes seen more than once. A batch holding such a row gets
+  the earlier rows of the same hash prepended ("carried"), so validation compares the real values and
+  cites the first row exactly as it would in one frame (a hash collision only carries a row more);
+  carried rows are then dropped from the batch's results.
 - Outputs. Each batch's parts are written as they come and committed once, after the delivery's
   accounting holds (`StagedParts`); a publisher that aggregates merges its batches with `combine`.
 """
@@ -41,7 +42,7 @@ DUCKDB_MEMORY = os.environ.get("URBANLAKE_DUCKDB_MEMORY", "1GB")
 @dataclass
 class Batch:
     text: pl.DataFrame        # raw text of the batch, carried rows first
-    carried: frozenset[int]   # row numbers of earlier rows prepended only to be cited as first of a key
+    carried: frozenset[int]   # row numbers of earlier rows prepended only so that repeats of their key cite them
 
 
 def row_count(files: list[Path]) -> int:
@@ -64,9 +65,9 @@ def _key_columns(spec: DatasetSpec, files: list[Path], keys: list[list[str]]) ->
     return [c for c in raw if c == ROW_NUMBER or header_name(c, spec.rename) in wanted]
 
 
-def _write_typed_keys(spec: DatasetSpec, files: list[Path], keys: list[list[str]], batch_rows: int,
+def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]], batch_rows: int,
                       tmp: Path) -> list[int]:
-    """Typed key columns, their hash and `_row_number` of every row with a whole key; returns the keys written."""
+    """`_row_number` and the 64-bit hash of the typed key of every row with a whole key; returns the keys written."""
     schema = spec.model.to_schema()
     writers: dict[int, pq.ParquetWriter] = {}
     try:
@@ -77,12 +78,12 @@ def _write_typed_keys(spec: DatasetSpec, files: list[Path], keys: list[list[str]
             for i, key in enumerate(keys):
                 if not set(key) <= set(text.columns):
                     continue  # a missing key column: every value is null, nothing repeats
-                typed = (_typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
-                         .filter(pl.all_horizontal(pl.col(key).is_not_null()))
-                         .with_columns(pl.struct(key).hash().alias("_h")).to_arrow())
+                hashed = (_typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
+                          .filter(pl.all_horizontal(pl.col(key).is_not_null()))
+                          .select(ROW_NUMBER, pl.struct(key).hash().alias("_h")).to_arrow())
                 if i not in writers:
-                    writers[i] = pq.ParquetWriter(tmp / f"key{i}.parquet", typed.schema)
-                writers[i].write_table(typed)
+                    writers[i] = pq.ParquetWriter(tmp / f"key{i}.parquet", hashed.schema, compression="none")
+                writers[i].write_table(hashed)
     finally:
         for w in writers.values():
             w.close()
@@ -90,31 +91,30 @@ def _write_typed_keys(spec: DatasetSpec, files: list[Path], keys: list[list[str]
 
 
 def repeated_keys(spec: DatasetSpec, files: list[Path], batch_rows: int, workdir: Path) -> pl.DataFrame:
-    """(`_row_number`, `_first`) of every row whose key an earlier row of the delivery already has."""
+    """(`_row_number`, `_h`) of every row whose key hash another row of the delivery shares.
+
+    A superset of the rows with a repeated key (a hash collision adds a few rows): carrying them is
+    harmless, since validation compares the real values.
+    """
     keys = _unique_keys(spec.model.to_schema())
-    found = pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_first": pl.Int64})
+    found = pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_h": pl.String})
     if not keys:
         return found
     with tempfile.TemporaryDirectory(dir=workdir, prefix=".keys-") as tmp:
         try:
-            written = _write_typed_keys(spec, files, keys, batch_rows, Path(tmp))
+            written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp))
         except StructureError:
             return found  # every row will be quarantined as file_structure: no key to compare
         pairs = [found]
         with duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "temp_directory": tmp}) as con:
-            for i in written:
-                cols = ", ".join(f'"{k}"' for k in keys[i])
+            for i in written:  # DuckDB spills the group-by to disk if it must: memory stays flat
                 path = (Path(tmp) / f"key{i}.parquet").as_posix()
-                # Group by the 64-bit hash (fast, spills to disk if it must); only rows of a repeated hash
-                # are then compared on their real key values, so a hash collision changes nothing.
                 pairs.append(con.sql(f"""
                     WITH t AS (SELECT * FROM read_parquet('{path}')),
-                         h AS (SELECT _h FROM t GROUP BY _h HAVING count(*) > 1),
-                         c AS (SELECT t.* FROM t SEMI JOIN h USING (_h)),
-                         w AS (SELECT {ROW_NUMBER}, min({ROW_NUMBER}) OVER (PARTITION BY {cols}) AS _first FROM c)
-                    SELECT {ROW_NUMBER}::BIGINT AS {ROW_NUMBER}, _first::BIGINT AS _first
-                    FROM w WHERE {ROW_NUMBER} <> _first ORDER BY {ROW_NUMBER}""").pl())
-    return pl.concat(pairs).unique(maintain_order=True)
+                         h AS (SELECT _h FROM t GROUP BY _h HAVING count(*) > 1)
+                    SELECT {ROW_NUMBER}::BIGINT AS {ROW_NUMBER}, '{i}:' || _h::VARCHAR AS _h
+                    FROM t SEMI JOIN h USING (_h) ORDER BY {ROW_NUMBER}""").pl())
+    return pl.concat(pairs)
 
 
 def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
@@ -124,16 +124,17 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
     if row_count(files) <= batch_rows:
         yield Batch(pl.read_parquet(files), frozenset())
         return
-    repeats = repeated_keys(spec, files, batch_rows, workdir)
-    firsts = repeats["_first"].unique().implode()
-    kept = pl.DataFrame()  # raw rows that are the first of a key repeated in a later batch
+    shared = repeated_keys(spec, files, batch_rows, workdir)
+    numbers = pl.col(ROW_NUMBER).cast(pl.Int64)
+    kept = None  # raw rows of earlier batches whose key hash a later row shares
     for batch in raw_batches(files, batch_rows):
-        numbers = pl.col(ROW_NUMBER).cast(pl.Int64)
         lo, hi = batch.select(numbers.min()).item(), batch.select(numbers.max()).item()
-        needed = repeats.filter(pl.col(ROW_NUMBER).is_between(lo, hi) & (pl.col("_first") < lo))["_first"].unique()
+        hashes = shared.filter(pl.col(ROW_NUMBER).is_between(lo, hi))["_h"].unique().implode()
+        needed = shared.filter((pl.col(ROW_NUMBER) < lo) & pl.col("_h").is_in(hashes))[ROW_NUMBER].unique()
         carried = kept.filter(numbers.is_in(needed.implode())).sort(ROW_NUMBER) if len(needed) else None
         yield Batch(pl.concat([carried, batch]) if carried is not None else batch, frozenset(needed.to_list()))
-        kept = pl.concat([kept, batch.filter(numbers.is_in(firsts))]) if kept.width else batch.filter(numbers.is_in(firsts))
+        mine = batch.filter(numbers.is_in(shared[ROW_NUMBER].implode()))
+        kept = mine if kept is None else pl.concat([kept, mine])
 
 
 def in_order(work: Callable[[Batch], T], batches: Iterator[Batch], workers: int | None = None) -> Iterator[tuple[Batch, T]]:
