@@ -118,22 +118,29 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     started = dt.datetime.now(dt.timezone.utc)
+    results = {"started": started.isoformat(timespec="seconds"), "smoke": args.smoke, "repeats": args.repeats,
+               "machine": report.machine(), "versions": report.versions(), "scales": []}
+
+    def save() -> None:  # after every section, so an interrupted run still leaves what it measured
+        results["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        report.write(results, args.out)
     try:
-        results = {"started": started.isoformat(timespec="seconds"), "smoke": args.smoke, "repeats": args.repeats,
-                   "machine": report.machine(), "versions": report.versions(),
-                   "scales": scale_runs(sizes, args.repeats, args.naive_max, args.work / "scale", args.profile_rows)}
         if not args.smoke:
             results["import_only"] = _summary(measure.median_of(
                 [measure.run_step(["bench.paths", "import_only"]) for _ in range(args.repeats)]))
+        for size in sizes:
+            results["scales"] += scale_runs([size], args.repeats, args.naive_max, args.work / "scale", args.profile_rows)
+            save()
         if not args.skip_tiny:
             results["tiny_run"] = job_runs(0.02, 14, args.repeats, args.work / "tiny")
+            save()
         if not args.skip_day:
             results["hanoi_day"] = job_runs(args.day_scale, 1, args.day_repeats, args.work / "day")
+            save()
         if not args.no_warehouse:
             results["warehouse_choice"] = warehouse_choice.measure(args.warehouse_rows)
-        results["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     finally:
         shutil.rmtree(args.work, ignore_errors=True)
-    report.write(results, args.out)
+    save()
     print(f"wrote {args.out / 'benchmarks.md'}")
     return 0
