@@ -91,9 +91,9 @@ def plot(results: dict, out: Path) -> None:
 
 
 def _scale_table(results: dict) -> list[str]:
-    lines = ["| rows | CSV MB | floor polars s | floor DuckDB s | naive s | urbanlake s | urbanlake ÷ floor | "
+    lines = ["| rows | runs | CSV MB | floor polars s | floor DuckDB s | naive s | urbanlake s | urbanlake ÷ floor | "
              "naive ÷ urbanlake | peak MiB floor / naive / urbanlake | quarantined naive / urbanlake |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for s in results["scales"]:
         p = s["paths"]
         naive, ul, fl = p.get("naive"), p["urbanlake"], _floor(p)
@@ -102,7 +102,7 @@ def _scale_table(results: dict) -> list[str]:
         naive_mib = _mib(naive["peak_rss_bytes"]) if naive else "–"
         naive_q = f"{naive['rows_quarantined']:,}" if naive else "–"
         lines.append(
-            f"| {s['rows']:,} | {s['csv_bytes'] / 1e6:,.0f} | {p['floor_polars']['wall_s']:.1f} | "
+            f"| {s['rows']:,} | {ul['runs']} | {s['csv_bytes'] / 1e6:,.0f} | {p['floor_polars']['wall_s']:.1f} | "
             f"{p['floor_duckdb']['wall_s']:.1f} | {naive_s} | {ul['wall_s']:.1f} | {ul['wall_s'] / fl['wall_s']:.2f} | "
             f"{speedup} | {_mib(fl['peak_rss_bytes'])} / {naive_mib} / {_mib(ul['peak_rss_bytes'])} | "
             f"{naive_q} / {ul['rows_quarantined']:,} |")
@@ -188,7 +188,7 @@ def markdown(results: dict) -> str:
         + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",
         "",
         "This machine is shared (other work ran at the same time), so absolute times are noisy: each figure "
-        f"is the median of {results['repeats']} runs, paths interleaved, and the targets are judged as ratios "
+        f"is the median of {results['repeats']} runs (the `runs` column says where fewer were affordable), paths interleaved, and the targets are judged as ratios "
         "against the baselines measured in the same run on the same files. Every step runs in a fresh "
         "process; peak memory is the RSS of its whole process tree (threads and children included), sampled "
         "every 50 ms. Every path's row accounting is checked: rows delivered = published + quarantined.",

@@ -103,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-rows", type=int, default=10_000_000, help="size at which urbanlake is profiled")
     parser.add_argument("--no-warehouse", action="store_true", help="skip the warehouse design comparison")
     parser.add_argument("--day-scale", type=float, default=1.0, help="the Hanoi-scale day (1.0 ≈ 1.8M rows)")
-    parser.add_argument("--day-repeats", type=int, default=3)
+    parser.add_argument("--job-repeats", type=int, default=3, help="runs of the Hanoi day and of the tiny sample")
+    parser.add_argument("--single-run-from", type=int, default=None,
+                        help="sizes from this many rows run once (when the machine's time is short; the page says so)")
     parser.add_argument("--skip-day", action="store_true", help="skip the Hanoi-scale day")
     parser.add_argument("--skip-tiny", action="store_true", help="skip the tiny-scale full run")
     parser.add_argument("--warehouse-rows", type=int, default=2_000_000)
@@ -129,13 +131,14 @@ def main(argv: list[str] | None = None) -> int:
             results["import_only"] = _summary(measure.median_of(
                 [measure.run_step(["bench.paths", "import_only"]) for _ in range(args.repeats)]))
         for size in sizes:
-            results["scales"] += scale_runs([size], args.repeats, args.naive_max, args.work / "scale", args.profile_rows)
+            repeats = 1 if args.single_run_from and size >= args.single_run_from else args.repeats
+            results["scales"] += scale_runs([size], repeats, args.naive_max, args.work / "scale", args.profile_rows)
             save()
         if not args.skip_tiny:
-            results["tiny_run"] = job_runs(0.02, 14, args.repeats, args.work / "tiny")
+            results["tiny_run"] = job_runs(0.02, 14, args.job_repeats, args.work / "tiny")
             save()
         if not args.skip_day:
-            results["hanoi_day"] = job_runs(args.day_scale, 1, args.day_repeats, args.work / "day")
+            results["hanoi_day"] = job_runs(args.day_scale, 1, args.job_repeats, args.work / "day")
             save()
         if not args.no_warehouse:
             results["warehouse_choice"] = warehouse_choice.measure(args.warehouse_rows)
