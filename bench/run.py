@@ -95,6 +95,18 @@ def _ledger_totals(home: Path) -> dict:
             "rows_quarantined": int(quarantined or 0), "deliveries": int(deliveries)}
 
 
+def _merged(previous: dict, new: dict) -> dict:
+    """The last run's figures with this run's sizes and sections in place of theirs; both runs are named."""
+    sizes = {s["requested"] for s in new["scales"]}
+    scales = sorted([s for s in previous["scales"] if s["requested"] not in sizes] + new["scales"],
+                    key=lambda s: s["requested"])
+    runs = previous.get("runs", [{k: previous[k] for k in ("started", "finished")}])
+    return {**previous, **{k: v for k, v in new.items() if k not in ("scales", "import_only") or v},
+            "scales": scales, "started": previous["started"],
+            "runs": [*runs, {"started": new["started"], "finished": new["finished"],
+                             "remeasured": [f"{r:,} rows" for r in sorted(sizes)]}]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,3000000,10000000,30000000", help="taps per delivery, comma-separated")
@@ -111,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse-rows", type=int, default=2_000_000)
     parser.add_argument("--work", type=Path, default=PROJECT / "data" / "bench", help="scratch space (GBs)")
     parser.add_argument("--out", type=Path, default=PROJECT / "docs", help="where benchmarks.md/.png/.json go")
+    parser.add_argument("--merge", action="store_true",
+                        help="re-measure only the given sizes/sections and keep the rest of the last run's figures "
+                             "(the page names both runs)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run each: checks the benchmark works")
     args = parser.parse_args(argv)
     if args.smoke:  # one tiny delivery through every path; the job runs take minutes, so they are left out
@@ -123,9 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {"started": started.isoformat(timespec="seconds"), "smoke": args.smoke, "repeats": args.repeats,
                "machine": report.machine(), "versions": report.versions(), "scales": []}
 
+    previous = json.loads((args.out / "benchmarks.json").read_text()) if args.merge else None
+
     def save() -> None:  # after every section, so an interrupted run still leaves what it measured
         results["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        report.write(results, args.out)
+        report.write(_merged(previous, results) if previous else results, args.out)
     try:
         if not args.smoke:
             results["import_only"] = _summary(measure.median_of(

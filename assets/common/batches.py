@@ -4,8 +4,8 @@ The raw text Parquet is read `BATCH_ROWS` rows at a time and each batch goes thr
 normalise → validate → publish code as a small delivery. Two things span batches:
 
 - Duplicate keys. The contract keeps the first row of a key and quarantines the others, citing the
-  first. Before the loop, the 64-bit hash of every row's typed key goes to a scratch Parquet file and
-  DuckDB (which spills to disk) finds the hashes seen more than once. A batch holding such a row gets
+  first. Before the loop, the 64-bit hash of every row's typed key goes to scratch Parquet files split
+  by hash (one file per batch's worth of rows), and each file in turn gives the hashes seen more than once. A batch holding such a row gets
   the earlier rows of the same hash prepended ("carried"), so validation compares the real values and
   cites the first row exactly as it would in one frame (a hash collision only carries a row more);
   carried rows are then dropped from the batch's results.
@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -36,7 +35,6 @@ from warehouse.tables import LakeTable
 BATCH_ROWS = int(os.environ.get("URBANLAKE_BATCH_ROWS", 500_000))
 WORKERS = int(os.environ.get("URBANLAKE_STAGE_WORKERS", 2))  # batches validated at once (both cores)
 T = TypeVar("T")
-DUCKDB_MEMORY = os.environ.get("URBANLAKE_DUCKDB_MEMORY", "1GB")
 
 
 @dataclass
@@ -66,10 +64,11 @@ def _key_columns(spec: DatasetSpec, files: list[Path], keys: list[list[str]]) ->
 
 
 def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]], batch_rows: int,
-                      tmp: Path) -> list[int]:
-    """`_row_number` and the 64-bit hash of the typed key of every row with a whole key; returns the keys written."""
+                      tmp: Path, parts: int) -> list[Path]:
+    """`_row_number` and the 64-bit hash of the typed key of every row with a whole key, spread over
+    `parts` files by hash (a repeated key always lands in one file); returns the files written."""
     schema = spec.model.to_schema()
-    writers: dict[int, pq.ParquetWriter] = {}
+    writers: dict[tuple[int, int], pq.ParquetWriter] = {}
     try:
         for batch in raw_batches(files, batch_rows, _key_columns(spec, files, keys)):
             text = normalise_text(batch, spec.rename)
@@ -80,41 +79,39 @@ def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]
                     continue  # a missing key column: every value is null, nothing repeats
                 hashed = (_typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
                           .filter(pl.all_horizontal(pl.col(key).is_not_null()))
-                          .select(ROW_NUMBER, pl.struct(key).hash().alias("_h")).to_arrow())
-                if i not in writers:
-                    writers[i] = pq.ParquetWriter(tmp / f"key{i}.parquet", hashed.schema, compression="none")
-                writers[i].write_table(hashed)
+                          .select(pl.col(ROW_NUMBER).cast(pl.Int64), pl.struct(key).hash().alias("_h"))
+                          .with_columns((pl.col("_h") % parts).alias("_part")))
+                for (part,), frame in hashed.partition_by("_part", as_dict=True, include_key=False).items():
+                    table = frame.select(ROW_NUMBER, pl.format("{}:{}", pl.lit(i), "_h").alias("_h")).to_arrow()
+                    if (i, part) not in writers:
+                        writers[i, part] = pq.ParquetWriter(tmp / f"key{i}-{part}.parquet", table.schema,
+                                                            compression="none")
+                    writers[i, part].write_table(table)
     finally:
         for w in writers.values():
             w.close()
-    return sorted(writers)
+    return [tmp / f"key{i}-{part}.parquet" for i, part in sorted(writers)]
 
 
 def repeated_keys(spec: DatasetSpec, files: list[Path], batch_rows: int, workdir: Path) -> pl.DataFrame:
     """(`_row_number`, `_h`) of every row whose key hash another row of the delivery shares.
 
     A superset of the rows with a repeated key (a hash collision adds a few rows): carrying them is
-    harmless, since validation compares the real values.
+    harmless, since validation compares the real values. The hashes are split into files of about
+    `batch_rows` rows each, so finding repeats holds one file at a time: memory does not grow with the delivery.
     """
     keys = _unique_keys(spec.model.to_schema())
     found = pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_h": pl.String})
     if not keys:
         return found
+    parts = -(-row_count(files) // batch_rows)
     with tempfile.TemporaryDirectory(dir=workdir, prefix=".keys-") as tmp:
         try:
-            written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp))
+            written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp), parts)
         except StructureError:
             return found  # every row will be quarantined as file_structure: no key to compare
-        pairs = [found]
-        with duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "temp_directory": tmp}) as con:
-            for i in written:  # DuckDB spills the group-by to disk if it must: memory stays flat
-                path = (Path(tmp) / f"key{i}.parquet").as_posix()
-                pairs.append(con.sql(f"""
-                    WITH t AS (SELECT * FROM read_parquet('{path}')),
-                         h AS (SELECT _h FROM t GROUP BY _h HAVING count(*) > 1)
-                    SELECT {ROW_NUMBER}::BIGINT AS {ROW_NUMBER}, '{i}:' || _h::VARCHAR AS _h
-                    FROM t SEMI JOIN h USING (_h) ORDER BY {ROW_NUMBER}""").pl())
-    return pl.concat(pairs)
+        return pl.concat([found, *(pl.read_parquet(f).filter(pl.col("_h").is_duplicated()) for f in written)]
+                         ).sort(ROW_NUMBER)
 
 
 def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,

@@ -179,7 +179,7 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     columns = list(spec.shared_model.to_schema().columns)
     shared_parts = StagedParts(staging, delivery_id, _PERIOD if spec.period else None)
     quarantine_parts = StagedParts(quarantine, delivery_id)
-    to_combine, published_keys = [], []
+    combined, published_keys = None, []
     accounting = {"rows_in": 0, "rows_published": 0, "rows_quarantined": 0}
     try:
         def work(batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -192,13 +192,13 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
             quarantine_parts.write(quarantined)
             if keys is not None:
                 published_keys.append(shared.select(keys.frame.columns))
-            if spec.combine:
-                to_combine.append(shared)
+            if spec.combine:  # folded in as batches come, so it stays the size of the aggregate
+                combined = spec.combine(shared if combined is None else pl.concat([combined, shared]))
             else:
                 accounting["rows_published"] += int(shared.select(spec.published_rows).item()) if shared.height else 0
                 shared_parts.write(_with_period(spec, shared))
         if spec.combine:
-            shared = spec.combine(pl.concat(to_combine)) if to_combine else empty_frame(spec.shared_model).select(columns)
+            shared = combined if combined is not None else empty_frame(spec.shared_model).select(columns)
             accounting["rows_published"] = int(shared.select(spec.published_rows).item()) if shared.height else 0
             shared_parts.write(_with_period(spec, shared))
         if accounting["rows_in"] != accounting["rows_published"] + accounting["rows_quarantined"]:
