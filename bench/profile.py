@@ -8,7 +8,7 @@ from pathlib import Path
 from pyinstrument import Profiler
 
 # Functions of the asset code path whose inclusive time says what dominates a run.
-PHASES = ["detect_encoding", "sha256_file", "write_as_text_parquet", "ingest_raw", "duplicate_keys",
+PHASES = ["detect_encoding", "sha256_file", "write_as_text_parquet", "ingest_raw", "repeated_keys",
           "normalise_text", "validate", "publish_boardings", "publish", "stage", "build_warehouse",
           "row_accounting", "shared_contract", "materialize"]
 

@@ -126,11 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--merge", action="store_true",
                         help="re-measure only the given sizes/sections and keep the rest of the last run's figures "
                              "(the page names both runs)")
+    parser.add_argument("--render", action="store_true", help="only re-render the page and plot from benchmarks.json")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run each: checks the benchmark works")
     args = parser.parse_args(argv)
     if args.smoke:  # one tiny delivery through every path; the job runs take minutes, so they are left out
         args.sizes, args.repeats, args.profile_rows, args.warehouse_rows = "3000", 1, None, 1000
         args.skip_day = args.skip_tiny = args.no_warehouse = True
+    if args.render:
+        report.write(json.loads((args.out / "benchmarks.json").read_text()), args.out)
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)

@@ -50,7 +50,8 @@ def row_count(files: list[Path]) -> int:
 def raw_batches(files: list[Path], batch_rows: int, columns: list[str] | None = None) -> Iterator[pl.DataFrame]:
     """The delivery's raw rows in file order, at most `batch_rows` at a time."""
     for f in files:
-        for record_batch in pq.ParquetFile(f).iter_batches(batch_size=batch_rows, columns=columns):
+        # pre_buffer off: with it, pyarrow keeps what it read ahead and memory grows with the file
+        for record_batch in pq.ParquetFile(f, pre_buffer=False).iter_batches(batch_size=batch_rows, columns=columns):
             yield pl.from_arrow(record_batch)
 
 
