@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 
-.PHONY: setup run ingest test ui lock clean
+.PHONY: setup run ingest test ui lock clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ ingest: setup
 
 test: setup
 	$(BIN)/python -m pytest $(ARGS)
+
+# City-scale benchmark (tens of minutes, GBs of scratch in data/bench): writes docs/benchmarks.md and .png
+bench: setup
+	$(BIN)/python -m bench $(ARGS)
 
 ui: setup
 	$(BIN)/urbanlake ui $(ARGS)

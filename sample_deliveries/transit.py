@@ -98,14 +98,18 @@ def _tap_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def fare_card_taps(run: Run, delivery: dt.date) -> Table:
+    n = run.volume(1_500_000, 20, delivery - dt.timedelta(days=1), TRANSIT_WEEK)
+    return tap_table(run, delivery, run.rng("taps", delivery), n, run.volume(600_000, 10))
+
+
+def tap_table(run: Run, delivery: dt.date, rng: np.random.Generator, n: int, n_cards: int,
+              first_card: int = 0) -> Table:
+    """About `n` taps of the day before `delivery` by cards first_card … first_card + n_cards - 1."""
     day = delivery - dt.timedelta(days=1)
-    rng = run.rng("taps", delivery)
-    n = run.volume(1_500_000, 20, day, TRANSIT_WEEK)
     r, s = routes(run), stops(run)
-    n_cards = run.volume(600_000, 10)
     route = rng.choice(len(ROUTES), size=n, p=r["weight"])
     stop = r["flat"][r["offset"][route] + (rng.random(n) * r["length"][route]).astype(np.int64)]
-    card = rng.integers(0, n_cards, n)
+    card = rng.integers(0, n_cards, n) + first_card
     sec = _tap_seconds(rng, n)
     order = np.lexsort((card, sec))
     route, stop, card, sec = route[order], stop[order], card[order], sec[order]

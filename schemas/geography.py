@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import importlib.util
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 import polars as pl
 
@@ -21,8 +22,9 @@ HANOI_KEY = "thanhphohanoi"
 REFORM_DATE = dt.date(2025, 7, 1)  # district level abolished; new ward codes in force
 
 
-def _package_data(name: str):
-    return files("vietnamadminunits") / "data" / name
+def _package_data(name: str) -> Path:
+    # Located, not imported: importing the package pulls in geopy and costs seconds at every start.
+    return Path(importlib.util.find_spec("vietnamadminunits").submodule_search_locations[0]) / "data" / name
 
 
 def _query(sql: str) -> list[tuple]:

@@ -129,6 +129,15 @@ class LakeTable:
     def publish(self, delivery: str, df: pl.DataFrame, *, partition_by: str | None = None,
                 stem: str | None = None, supersede: bool = False, **facts) -> dict:
         """Replace what `delivery` contributed to this table with `df`, atomically; return the entry."""
+        files = self.write_parts(delivery, df, partition_by=partition_by, stem=stem)
+        columns = dict(df.schema)
+        if partition_by:
+            columns[partition_by] = pl.String  # a directory level, read back as a column
+        return self.commit(delivery, files, df.height, columns=columns, supersede=supersede, **facts)
+
+    def write_parts(self, delivery: str, df: pl.DataFrame, *, partition_by: str | None = None,
+                    stem: str | None = None) -> list[str]:
+        """Write `df` as new data files (one per value of `partition_by`) that only `commit` makes current."""
         files = []
         parts = (df.partition_by(partition_by, as_dict=True, maintain_order=True).items()
                  if partition_by and not df.is_empty() else [((None,), df)])
@@ -139,10 +148,7 @@ class LakeTable:
                                       if partition_by else None)
             write_parquet_atomic(part.drop(partition_by) if partition_by else part, path)
             files.append(rel)
-        columns = dict(df.schema)
-        if partition_by:
-            columns[partition_by] = pl.String  # a directory level, read back as a column
-        return self.commit(delivery, files, df.height, columns=columns, supersede=supersede, **facts)
+        return files
 
     def replace(self, df: pl.DataFrame, *, partition_by: str | None = None, **facts) -> dict:
         """Publish a table that is rebuilt whole on every run."""

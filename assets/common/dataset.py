@@ -60,6 +60,7 @@ class DatasetSpec:
     snapshot: bool = False                     # each delivery is a full snapshot replacing the last
     published_rows: pl.Expr = field(default_factory=pl.len)  # rows a shared frame stands for
     partitioned_by: str | None = None          # "day"/"month" of the delivery date (assets/common/partitions.py)
+    combine: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # merges batches when publish aggregates
 
     @property
     def owner(self) -> str:

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from assets.common import landing
+from assets.common.batches import Batch, StagedParts, delivery_batches, in_order
 from assets.common.dataset import DatasetSpec
+from assets.common.landing import ROW_NUMBER
 from assets.common.partitions import DeliveryWindow, in_window
 from assets.common.pseudonyms import Pseudonymiser
 from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, header_name, normalise_text,
@@ -167,57 +169,93 @@ def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, co
 
 
 def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: PublishedKeys | None,
-                            delivery_id: str, raw_entry: dict,
-                            pseudonymiser: Pseudonymiser) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The delivery's shared rows (with `_row_number` where rows are kept) and its quarantine rows."""
+                            delivery_id: str, raw_entry: dict, pseudonymiser: Pseudonymiser,
+                            carried: frozenset[int] = frozenset()) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows' shared form (with `_row_number` where rows are kept) and their quarantine rows.
+
+    `carried` rows (of an earlier batch) are validated only so that a repeat of their key cites them.
+    """
     source = raw_entry["source_file"]
     try:
         text = normalise_text(raw_text, spec.rename)
     except StructureError as err:  # the header itself is broken: every row waits for a corrected file
+        raw_text = raw_text.filter(~pl.col(ROW_NUMBER).cast(pl.Int64).is_in(list(carried)))
         return empty_frame(spec.shared_model), _quarantine_rows(raw_text, delivery_id, source, None, "file_structure", str(err))
     if spec.prepare:
         text = spec.prepare(text)
     outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=source,
                        delivery_date=dt.date.fromisoformat(raw_entry["delivery_date"]),
                        event_date=spec.event_date, personal=spec.personal)
-    valid = to_2025_wards(outcome.valid) if spec.ward_keyed else outcome.valid
+    valid, quarantined = outcome.valid, outcome.quarantine
+    if carried:
+        valid = valid.filter(~pl.col(ROW_NUMBER).is_in(list(carried)))
+        quarantined = quarantined.filter(~pl.col("row_number").is_in(list(carried)))
+    valid = to_2025_wards(valid) if spec.ward_keyed else valid
     shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))
     if keys is None:
-        return shared, outcome.quarantine
+        return shared, quarantined
     dups = keys.held_elsewhere(shared, delivery_id)
     rejected = _quarantine_rows(dups, delivery_id, source, ",".join(spec.natural_key), "unique_across_deliveries",
                                 RULE_REASONS["unique_across_deliveries"])
     return (shared.join(dups.select("_row_number"), on="_row_number", how="anti"),
-            pl.concat([outcome.quarantine, rejected], how="diagonal_relaxed"))
+            pl.concat([quarantined, rejected], how="diagonal_relaxed"))
 
 
 def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: dict,
                    pseudonymiser: Pseudonymiser, keys: PublishedKeys | None) -> dict:
-    """Validate one raw delivery, publish its valid rows and its quarantine rows; return the accounting."""
+    """Validate one raw delivery batch by batch, publish its valid rows and its quarantine rows; return the accounting."""
     raw, staging, quarantine = tables(spec, lake)
-    raw_text = pl.read_parquet(raw.files(only_delivery=delivery_id))
-    shared, quarantined = _shared_and_quarantined(spec, raw_text, keys, delivery_id, raw_entry, pseudonymiser)
-    quarantined = quarantined.cast(QUARANTINE_SCHEMA).select(QUARANTINE_SCHEMA.keys())
-    shared = shared.drop("_row_number", strict=False).select(list(spec.shared_model.to_schema().columns))
-    accounting = {"rows_in": raw_text.height,
-                  "rows_published": int(shared.select(spec.published_rows).item()) if shared.height else 0,
-                  "rows_quarantined": quarantined["row_number"].n_unique()}
-    if accounting["rows_in"] != accounting["rows_published"] + accounting["rows_quarantined"]:
-        # Checked before anything is committed, so a faulty step never reaches the shared zone.
-        raise RuntimeError(f"{spec.name} {delivery_id}: rows in ≠ published + quarantined: {accounting}")
-
-    if spec.period:
-        shared = shared.with_columns(pl.col(spec.period).dt.strftime("%Y-%m").alias(_PERIOD))
+    files = raw.files(only_delivery=delivery_id)
+    columns = list(spec.shared_model.to_schema().columns)
+    shared_parts = StagedParts(staging, delivery_id, _PERIOD if spec.period else None)
+    quarantine_parts = StagedParts(quarantine, delivery_id)
+    combined, published_keys = None, []
+    accounting = {"rows_in": 0, "rows_published": 0, "rows_quarantined": 0}
+    try:
+        def work(batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
+            return _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry, pseudonymiser, batch.carried)
+        for batch, (shared, quarantined) in in_order(work, delivery_batches(spec, files, workdir=raw.dir)):
+            quarantined = quarantined.cast(QUARANTINE_SCHEMA).select(QUARANTINE_SCHEMA.keys())
+            shared = shared.drop("_row_number", strict=False).select(columns)
+            accounting["rows_in"] += batch.text.height - len(batch.carried)
+            accounting["rows_quarantined"] += quarantined["row_number"].n_unique()
+            quarantine_parts.write(quarantined)
+            if keys is not None:
+                published_keys.append(shared.select(keys.frame.columns))
+            if spec.combine:  # folded in as batches come, so it stays the size of the aggregate
+                combined = spec.combine(shared if combined is None else pl.concat([combined, shared]))
+            else:
+                accounting["rows_published"] += int(shared.select(spec.published_rows).item()) if shared.height else 0
+                shared_parts.write(_with_period(spec, shared))
+        if spec.combine:
+            shared = combined if combined is not None else empty_frame(spec.shared_model).select(columns)
+            accounting["rows_published"] = int(shared.select(spec.published_rows).item()) if shared.height else 0
+            shared_parts.write(_with_period(spec, shared))
+        if accounting["rows_in"] != accounting["rows_published"] + accounting["rows_quarantined"]:
+            # Checked before anything is committed, so a faulty step never reaches the shared zone.
+            raise RuntimeError(f"{spec.name} {delivery_id}: rows in ≠ published + quarantined: {accounting}")
+    except BaseException:
+        shared_parts.discard()
+        quarantine_parts.discard()
+        raise
+    empty = _with_period(spec, empty_frame(spec.shared_model).select(columns))
     # Quarantine first: if the run dies between the two commits, staging still names the previous
     # version and the delivery is re-staged on the next run (its checksum no longer matches).
-    quarantine.publish(delivery_id, quarantined)
-    staging.publish(delivery_id, shared, partition_by=_PERIOD if spec.period else None, supersede=spec.snapshot,
-                    source_file=raw_entry["source_file"], source_sha256=raw_entry["source_sha256"],
-                    contract=spec.contract_version, **accounting, unknown_columns=unknown_columns(  # ignored, recorded
-                        [header_name(c, spec.rename) for c in raw_text.columns], spec.model.to_schema()))
+    quarantine_parts.commit(pl.DataFrame(schema=QUARANTINE_SCHEMA))
+    delivered = list(pl.read_parquet_schema(files[0])) if files else []
+    shared_parts.commit(empty, supersede=spec.snapshot, source_file=raw_entry["source_file"],
+                        source_sha256=raw_entry["source_sha256"], contract=spec.contract_version, **accounting,
+                        unknown_columns=unknown_columns(  # ignored, recorded
+                            [header_name(c, spec.rename) for c in delivered], spec.model.to_schema()))
     if keys is not None:
-        keys.replace(delivery_id, shared)
+        keys.replace(delivery_id, pl.concat(published_keys) if published_keys else keys.frame.clear())
     return accounting
+
+
+def _with_period(spec: DatasetSpec, shared: pl.DataFrame) -> pl.DataFrame:
+    if not spec.period:
+        return shared
+    return shared.with_columns(pl.col(spec.period).dt.strftime("%Y-%m").alias(_PERIOD))
 
 
 def delivery_date_of(delivery_id: str) -> str:

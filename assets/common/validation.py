@@ -57,8 +57,10 @@ def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
             f"{n} ← {', '.join(repr(c) for c, m in names.items() if m == n)}" for n in clashes))
     df = df.rename(names)
     text = [c for c, t in df.schema.items() if t == pl.String]
-    return df.with_columns(
-        pl.col(c).str.strip_chars().str.normalize("NFC").replace("", None) for c in text
+    ascii_only = df.select((pl.col(c).str.len_bytes() == pl.col(c).str.len_chars()).all() for c in text).row(0) if text else ()
+    return df.with_columns(  # NFC leaves ASCII as it is, and costs most of this step on a large frame
+        pl.col(c).str.strip_chars().pipe(lambda e, a=a: e if a else e.str.normalize("NFC")).replace("", None)
+        for c, a in zip(text, ascii_only)
     ).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
 
 
@@ -84,6 +86,26 @@ def _parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype in coercion.INTEGERS:
         text = coercion.integer_text(text)
     return text.cast(dtype, strict=False)
+
+
+_ISO = {pl.Date: lambda t: t.str.to_date("%Y-%m-%d", strict=False),
+        pl.Datetime: lambda t: t.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")}
+
+
+def _typed_columns(text: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame:
+    """`_parse` of every contract column; dates and timestamps in the ISO form almost every value has are
+    parsed first, and only the (few) other values go through `_parse`'s list of forms."""
+    kinds = {n: (pl.Datetime if isinstance(c.dtype.type, pl.Datetime) else c.dtype.type) for n, c in schema.columns.items()}
+    typed = text.with_columns((_ISO[k](pl.col(n)) if k in _ISO else _parse(pl.col(n), schema.columns[n].dtype.type)).alias(n)
+                              for n, k in kinds.items())
+    for name, kind in kinds.items():
+        if kind not in _ISO:
+            continue
+        rest = (text[name].is_not_null() & typed[name].is_null()).arg_true()
+        if len(rest):
+            parsed = text.select(_parse(pl.col(name).gather(rest), schema.columns[name].dtype.type)).to_series()
+            typed = typed.with_columns(typed[name].scatter(rest, parsed))
+    return typed
 
 
 def _failures(pos: pl.Expr, column: str | None, rule: str, reason: str) -> list[pl.Expr]:
@@ -114,9 +136,13 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]]) -> list[pl.DataFrame
     found = []
     for key in keys:
         rule = "field_uniqueness" if len(key) == 1 else "multiple_fields_uniqueness"
-        dup = (typed.with_row_index(_POS)
-               .with_columns(pl.col(ROW_NUMBER).first().over(key).alias("_first"))
-               .filter(pl.all_horizontal(pl.col(key).is_not_null()) & ~pl.struct(key).is_first_distinct()))
+        indexed = (typed.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(_POS), ROW_NUMBER, *key)
+                   .with_columns(pl.struct(key).is_first_distinct().alias("_is_first"))
+                   .filter(pl.all_horizontal(pl.col(key).is_not_null())))
+        dup = indexed.filter(~pl.col("_is_first"))  # few rows: only they look up the row they repeat
+        firsts = indexed.filter(pl.col("_is_first")).join(dup.select(key).unique(), on=key, how="semi")
+        dup = dup.join(firsts.select(*key, pl.col(ROW_NUMBER).alias("_first")), on=key, how="left",
+                       maintain_order="left")
         found.append(dup.select(
             pl.col(_POS).cast(pl.Int64), pl.lit(",".join(key)).alias("column"), pl.lit(rule).alias("rule"),
             pl.format("duplicate key: same {} as row {} of this delivery",
@@ -139,7 +165,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     damaged = coercion.damage(text, schema, personal, position=_POS)
     problems.extend(damaged)
     delivered, text = text, coercion.without(text, damaged, position=_POS)  # damaged values judged like untyped ones
-    typed = text.with_columns(_parse(pl.col(n), c.dtype.type).alias(n) for n, c in schema.columns.items())
+    typed = _typed_columns(text, schema)
     for name, col in schema.columns.items():
         bad = (text[name].is_not_null() & typed[name].is_null()).arg_true().cast(pl.Int64)
         if len(bad):
@@ -210,7 +236,10 @@ def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.Data
                       model: type[pa.DataFrameModel], personal: tuple[str, ...]) -> pl.DataFrame:
     """The delivered value behind each failure (personal values redacted; row rules show their columns)."""
     involves = involved_columns(model)
-    shown = text.with_columns(typed.select("_delivery_date", "_event_date").cast(pl.String)).with_columns(
+    rows = failures[_POS].unique().sort()  # only failing rows are shown: a large delivery has few
+    local = pl.DataFrame({_POS: rows, "_local": pl.int_range(len(rows), eager=True, dtype=pl.Int64)})
+    shown = text.select(pl.all().gather(rows)).with_columns(
+        typed.select(pl.col("_delivery_date", "_event_date").gather(rows)).cast(pl.String)).with_columns(
         _redact(pl.col(c)).alias(c) for c in personal if c in text.columns)
     pieces = []
     for (column, rule), group in failures.group_by(["column", "rule"], maintain_order=True):
@@ -218,12 +247,13 @@ def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.Data
             cols = [column]
         else:
             cols = column.split(",") if column else list(involves.get(rule, ()))
+        at = group.select(_POS).join(local, on=_POS, how="left", maintain_order="left")["_local"]
         values = shown.select(pl.concat_str([pl.format(f"{c}={{}}", pl.col(c).fill_null("∅")) for c in cols],
                                             separator="; ") if cols else pl.lit(None, pl.String))
         if not cols:  # a rule about the whole file (file_structure) has no value to show
             value = pl.Series([None] * group.height, dtype=pl.String)
         else:
-            value = values.to_series().gather(group[_POS]) if len(cols) != 1 else shown[cols[0]].gather(group[_POS])
+            value = values.to_series().gather(at) if len(cols) != 1 else shown[cols[0]].gather(at)
         pieces.append(group.with_columns(value.alias("offending_value")))
     base = pl.DataFrame(schema={**failures.schema, "offending_value": pl.String})
     result = pl.concat([base, *pieces], how="vertical_relaxed")

@@ -17,6 +17,13 @@ def publish_boardings(valid: pl.DataFrame, _: Pseudonymiser) -> pl.DataFrame:
             .sort("service_date", "hour", "route_id", "stop_id"))
 
 
+def combine_boardings(batches: pl.DataFrame) -> pl.DataFrame:
+    """Boardings of a delivery staged in batches: the same stop and hour summed across batches."""
+    return (batches.group_by("service_date", "hour", "route_id", "stop_id", "source_delivery")
+            .agg(pl.col("boardings").sum()).sort("service_date", "hour", "route_id", "stop_id")
+            .select(batches.columns))
+
+
 TRAFFIC_COUNTS = DatasetSpec(
     name="traffic_counts", agency="transport", sector="transport",
     description="Vehicles counted per counter, hour and vehicle type (FIWARE TrafficFlowObserved).",
@@ -36,6 +43,6 @@ FARE_CARD_TAPS = DatasetSpec(
     description="Boardings per service date, hour, route and stop, aggregated from fare-card taps.",
     model=contract.FareCardTap, shared_model=contract.SharedTransitBoardings, publish=publish_boardings,
     event_date="tapped_at", period="service_date", personal=("card_id",),
-    published_rows=pl.col("boardings").sum(), partitioned_by="day")
+    published_rows=pl.col("boardings").sum(), partitioned_by="day", combine=combine_boardings)
 
 DATASETS = [TRAFFIC_COUNTS, TRANSIT_STOPS, FARE_CARD_TAPS]

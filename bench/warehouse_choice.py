@@ -7,9 +7,10 @@
 
 For each: the time to publish a new version of a table of N rows, the time of an analyst's query
 (aggregate by ward, on a connection already open), and whether a writer can commit while another
-process has the warehouse open read-only. Prints figures and ratios against the in_place baseline.
+process has the warehouse open read-only. Prints figures and ratios against the in_place baseline;
+`python -m bench` runs it too and puts the figures in docs/benchmarks.md.
 
-    .venv/bin/python -m benchmarks.warehouse_choice --rows 2000000
+    .venv/bin/python -m bench.warehouse_choice --rows 2000000
 """
 
 from __future__ import annotations
@@ -123,13 +124,11 @@ class Design:
         return outcome
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=2_000_000)
-    args = parser.parse_args()
+def measure(rows: int) -> dict:
+    """Every design on the same frames: publish time, query time, and whether it commits under a reader."""
     base = pathlib.Path(tempfile.mkdtemp(prefix="urbanlake-bench-"))
     try:
-        first, second = frame(args.rows, 0), frame(args.rows, 1)
+        first, second = frame(rows, 0), frame(rows, 1)
         results = {}
         for kind in ("in_place", "tables", "views", "ducklake"):
             design = Design(base / kind, kind)
@@ -137,14 +136,22 @@ def main() -> None:
             results[kind] = {"publish_s": timed(lambda: design.publish(second)),
                              "query_s": design.query_time(),
                              "with_reader_open": design.publish_while_read(first)}
-        print(f"rows per table version: {args.rows:,}")
-        print(f"{'design':<10}{'publish s':>11}{'ratio':>7}{'query s':>10}{'ratio':>7}   writer while a reader is open")
-        baseline = results["in_place"]
-        for kind, r in results.items():
-            print(f"{kind:<10}{r['publish_s']:>11.3f}{r['publish_s'] / baseline['publish_s']:>7.2f}"
-                  f"{r['query_s']:>10.4f}{r['query_s'] / baseline['query_s']:>7.2f}   {r['with_reader_open']}")
+        return {"rows": rows, "designs": results}
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    args = parser.parse_args()
+    results = measure(args.rows)["designs"]
+    print(f"rows per table version: {args.rows:,}")
+    print(f"{'design':<10}{'publish s':>11}{'ratio':>7}{'query s':>10}{'ratio':>7}   writer while a reader is open")
+    baseline = results["in_place"]
+    for kind, r in results.items():
+        print(f"{kind:<10}{r['publish_s']:>11.3f}{r['publish_s'] / baseline['publish_s']:>7.2f}"
+              f"{r['query_s']:>10.4f}{r['query_s'] / baseline['query_s']:>7.2f}   {r['with_reader_open']}")
 
 
 if __name__ == "__main__":

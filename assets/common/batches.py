@@ -1,0 +1,188 @@
+"""Stage a large delivery in row batches, so memory stays flat however many rows the file has.
+
+The raw text Parquet is read `BATCH_ROWS` rows at a time and each batch goes through the same
+normalise → validate → publish code as a small delivery. Two things span batches:
+
+- Duplicate keys. The contract keeps the first row of a key and quarantines the others, citing the
+  first. Before the loop, the 64-bit hash of every row's typed key goes to scratch Parquet files split
+  by hash (one file per batch's worth of rows), and each file in turn gives the hashes seen more than once. A batch holding such a row gets
+  the earlier rows of the same hash prepended ("carried"), so validation compares the real values and
+  cites the first row exactly as it would in one frame (a hash collision only carries a row more);
+  carried rows are then dropped from the batch's results.
+- Outputs. Each batch's parts are written as they come and committed once, after the delivery's
+  accounting holds (`StagedParts`); a publisher that aggregates merges its batches with `combine`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from assets.common.dataset import DatasetSpec
+from assets.common.landing import ROW_NUMBER
+from assets.common.validation import StructureError, _typed_columns, _unique_keys, header_name, normalise_text
+from warehouse.tables import LakeTable
+
+BATCH_ROWS = int(os.environ.get("URBANLAKE_BATCH_ROWS", 500_000))
+WORKERS = int(os.environ.get("URBANLAKE_STAGE_WORKERS", 2))  # batches validated at once (both cores)
+T = TypeVar("T")
+
+
+@dataclass
+class Batch:
+    text: pl.DataFrame        # raw text of the batch, carried rows first
+    carried: frozenset[int]   # row numbers of earlier rows prepended only so that repeats of their key cite them
+
+
+def row_count(files: list[Path]) -> int:
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+
+
+def raw_batches(files: list[Path], batch_rows: int, columns: list[str] | None = None) -> Iterator[pl.DataFrame]:
+    """The delivery's raw rows in file order, at most `batch_rows` at a time."""
+    for f in files:
+        # pre_buffer off: with it, pyarrow keeps what it read ahead and memory grows with the file
+        for record_batch in pq.ParquetFile(f, pre_buffer=False).iter_batches(batch_size=batch_rows, columns=columns):
+            yield pl.from_arrow(record_batch)
+
+
+def _key_columns(spec: DatasetSpec, files: list[Path], keys: list[list[str]]) -> list[str] | None:
+    """The raw columns the keys are read from (None: all, when a `prepare` step may need any)."""
+    if spec.prepare:
+        return None
+    wanted = {k for key in keys for k in key}
+    raw = pq.ParquetFile(files[0]).schema_arrow.names
+    return [c for c in raw if c == ROW_NUMBER or header_name(c, spec.rename) in wanted]
+
+
+def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]], batch_rows: int,
+                      tmp: Path, parts: int) -> list[Path]:
+    """`_row_number` and the 64-bit hash of the typed key of every row with a whole key, spread over
+    `parts` files by hash (a repeated key always lands in one file); returns the files written."""
+    schema = spec.model.to_schema()
+    writers: dict[tuple[int, int], pq.ParquetWriter] = {}
+    try:
+        for batch in raw_batches(files, batch_rows, _key_columns(spec, files, keys)):
+            text = normalise_text(batch, spec.rename)
+            if spec.prepare:
+                text = spec.prepare(text)
+            for i, key in enumerate(keys):
+                if not set(key) <= set(text.columns):
+                    continue  # a missing key column: every value is null, nothing repeats
+                hashed = (_typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
+                          .filter(pl.all_horizontal(pl.col(key).is_not_null()))
+                          .select(pl.col(ROW_NUMBER).cast(pl.Int64), pl.struct(key).hash().alias("_h"))
+                          .with_columns((pl.col("_h") % parts).alias("_part")))
+                for (part,), frame in hashed.partition_by("_part", as_dict=True, include_key=False).items():
+                    table = frame.select(ROW_NUMBER, pl.format("{}:{}", pl.lit(i), "_h").alias("_h")).to_arrow()
+                    if (i, part) not in writers:
+                        writers[i, part] = pq.ParquetWriter(tmp / f"key{i}-{part}.parquet", table.schema,
+                                                            compression="none")
+                    writers[i, part].write_table(table)
+    finally:
+        for w in writers.values():
+            w.close()
+    return [tmp / f"key{i}-{part}.parquet" for i, part in sorted(writers)]
+
+
+def repeated_keys(spec: DatasetSpec, files: list[Path], batch_rows: int, workdir: Path) -> pl.DataFrame:
+    """(`_row_number`, `_h`) of every row whose key hash another row of the delivery shares.
+
+    A superset of the rows with a repeated key (a hash collision adds a few rows): carrying them is
+    harmless, since validation compares the real values. The hashes are split into files of about
+    `batch_rows` rows each, so finding repeats holds one file at a time: memory does not grow with the delivery.
+    """
+    keys = _unique_keys(spec.model.to_schema())
+    found = pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_h": pl.String})
+    if not keys:
+        return found
+    parts = -(-row_count(files) // batch_rows)
+    with tempfile.TemporaryDirectory(dir=workdir, prefix=".keys-") as tmp:
+        try:
+            written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp), parts)
+        except StructureError:
+            return found  # every row will be quarantined as file_structure: no key to compare
+        return pl.concat([found, *(pl.read_parquet(f).filter(pl.col("_h").is_duplicated()) for f in written)]
+                         ).sort(ROW_NUMBER)
+
+
+def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
+                     batch_rows: int | None = None) -> Iterator[Batch]:
+    """The delivery in batches; one batch (no key pass) when it fits in one."""
+    batch_rows = batch_rows or BATCH_ROWS
+    if row_count(files) <= batch_rows:
+        yield Batch(pl.read_parquet(files), frozenset())
+        return
+    shared = repeated_keys(spec, files, batch_rows, workdir)
+    numbers = pl.col(ROW_NUMBER).cast(pl.Int64)
+    kept = None  # raw rows of earlier batches whose key hash a later row shares
+    for batch in raw_batches(files, batch_rows):
+        lo, hi = batch.select(numbers.min()).item(), batch.select(numbers.max()).item()
+        hashes = shared.filter(pl.col(ROW_NUMBER).is_between(lo, hi))["_h"].unique().implode()
+        needed = shared.filter((pl.col(ROW_NUMBER) < lo) & pl.col("_h").is_in(hashes))[ROW_NUMBER].unique()
+        carried = kept.filter(numbers.is_in(needed.implode())).sort(ROW_NUMBER) if len(needed) else None
+        yield Batch(pl.concat([carried, batch]) if carried is not None else batch, frozenset(needed.to_list()))
+        mine = batch.filter(numbers.is_in(shared[ROW_NUMBER].implode()))
+        kept = mine if kept is None else pl.concat([kept, mine])
+
+
+def in_order(work: Callable[[Batch], T], batches: Iterator[Batch], workers: int | None = None) -> Iterator[tuple[Batch, T]]:
+    """`work` on each batch, `workers` at a time in threads (polars and DuckDB release the GIL), results in
+    batch order; at most `workers` batches are read ahead, so memory stays bounded."""
+    workers = workers or WORKERS
+    if workers <= 1:
+        yield from ((b, work(b)) for b in batches)
+        return
+    with ThreadPoolExecutor(workers, thread_name_prefix="stage") as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append((batch, pool.submit(work, batch)))
+            if len(pending) >= workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+
+@dataclass
+class StagedParts:
+    """Parts of one delivery's table written batch by batch, committed (or removed) together."""
+
+    table: LakeTable
+    delivery: str
+    partition_by: str | None = None
+    files: list[str] = field(default_factory=list)
+    rows: int = 0
+    columns: dict | None = None
+
+    def write(self, df: pl.DataFrame) -> None:
+        """Write one batch's frame (split by `partition_by`); an empty frame only fixes the columns."""
+        if self.columns is None:
+            self.columns = dict(df.schema)
+            if self.partition_by:
+                self.columns[self.partition_by] = pl.String  # a directory level, read back as a column
+        if df.is_empty():
+            return
+        self.files += self.table.write_parts(self.delivery, df, partition_by=self.partition_by)
+        self.rows += df.height
+
+    def commit(self, empty: pl.DataFrame, **facts) -> dict:
+        """Make the written parts the delivery's content; with nothing written, one empty file."""
+        if not self.files:
+            self.files = self.table.write_parts(self.delivery, empty, partition_by=self.partition_by)
+        return self.table.commit(self.delivery, self.files, self.rows, columns=self.columns, **facts)
+
+    def discard(self) -> None:
+        for f in self.files:
+            (self.table.dir / f).unlink(missing_ok=True)
+

@@ -1,0 +1,127 @@
+"""The measured steps, each run in its own process by `bench.run`: `python -m bench.paths <step> …`.
+
+Every step ends by reporting its row accounting (rows in, published, quarantined) to the parent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from bench.measure import report
+
+BENCH_KEY = "benchmark-pseudonym-key-not-a-secret"
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def floor_polars(csv: Path, work: Path) -> dict:
+    """The bare conversion with polars: stream the CSV, as text, into Parquet."""
+    import polars as pl
+    out = work / "floor_polars.parquet"
+    pl.scan_csv(csv, infer_schema=False).sink_parquet(out)
+    rows = _parquet_rows(out)
+    return {"rows_in": rows, "rows_published": rows, "rows_quarantined": 0}
+
+
+def floor_duckdb(csv: Path, work: Path) -> dict:
+    """The bare conversion with DuckDB: COPY … TO … (FORMAT parquet), every column as text."""
+    import duckdb
+    out = work / "floor_duckdb.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_csv('{csv}', all_varchar = true)) TO '{out}' (FORMAT parquet)")
+    rows = _parquet_rows(out)
+    return {"rows_in": rows, "rows_published": rows, "rows_quarantined": 0}
+
+
+def naive(csv: Path, work: Path, delivery_date: dt.date) -> dict:
+    from bench.naive import convert
+    return convert(csv, work / "naive.parquet", delivery_date)
+
+
+def materialize_delivery(home: Path, partition_key: str | None = None):
+    """The real Dagster materialization of fare_card_taps' raw and staging assets over the lake at `home`."""
+    import dagster as dg
+
+    from assets.common.factory import dataset_assets
+    from assets.transport import FARE_CARD_TAPS
+    from pipelines.resources import LakeResource
+
+    return dg.materialize(dataset_assets(FARE_CARD_TAPS), partition_key=partition_key,
+                          resources={"lake": LakeResource(home=str(home), pseudonym_key=BENCH_KEY)})
+
+
+def lake_accounting(home: Path) -> dict:
+    """Rows in (raw), published (boardings) and quarantined (distinct rows), recounted from the lake's files."""
+    import polars as pl
+
+    from assets.common.ingest import tables
+    from assets.transport import FARE_CARD_TAPS
+    from warehouse.lake import Lake
+
+    raw, staging, quarantine = tables(FARE_CARD_TAPS, Lake(home))
+
+    def count(table, expr):
+        files = table.files()
+        return int(pl.scan_parquet(files, hive_partitioning=True).select(expr).collect().item() or 0) if files else 0
+    return {"rows_in": count(raw, pl.len()), "rows_published": count(staging, pl.col("boardings").sum()),
+            "rows_quarantined": count(quarantine, pl.col("row_number").n_unique())}
+
+
+def urbanlake(csv: Path, work: Path, delivery_date: dt.date, profile: Path | None = None) -> dict:
+    """A lake holding only this delivery: landing → raw → staging + quarantine → warehouse, via Dagster."""
+    home = work / "lake"
+    shutil.rmtree(home, ignore_errors=True)
+    target = home / "landing" / "transport" / "fare_card_taps" / delivery_date.isoformat() / csv.name
+    target.parent.mkdir(parents=True)
+    try:
+        os.link(csv, target)  # the same bytes, without the cost of a copy
+    except OSError:
+        shutil.copyfile(csv, target)
+    if profile is None:
+        result = materialize_delivery(home)
+    else:
+        from bench.profile import profiled
+        result = profiled(lambda: materialize_delivery(home), profile)
+    if not result.success:
+        raise SystemExit("the materialization failed")
+    return lake_accounting(home)
+
+
+def import_only() -> dict:
+    """What every run pays before any data moves: importing the code location."""
+    import pipelines.definitions  # noqa: F401
+    return {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.paths")
+    parser.add_argument("step", choices=["floor_polars", "floor_duckdb", "naive", "urbanlake", "import_only"])
+    parser.add_argument("--csv", type=Path)
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--delivery-date", type=dt.date.fromisoformat, default=dt.date(2025, 7, 2))
+    parser.add_argument("--profile", type=Path, help="urbanlake only: write a pyinstrument profile here")
+    args = parser.parse_args(argv)
+    if args.step == "import_only":
+        report(import_only())
+        return 0
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.step == "floor_polars":
+        report(floor_polars(args.csv, args.work))
+    elif args.step == "floor_duckdb":
+        report(floor_duckdb(args.csv, args.work))
+    elif args.step == "naive":
+        report(naive(args.csv, args.work, args.delivery_date))
+    else:
+        report(urbanlake(args.csv, args.work, args.delivery_date, args.profile))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

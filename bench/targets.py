@@ -1,0 +1,53 @@
+"""The targets of issue #5, judged on one benchmark run: met or missed, and by how much."""
+
+from __future__ import annotations
+
+GB = 10**9
+TIME_VS_FLOOR = 3.0       # urbanlake within 3× the floor at 10M rows
+MEMORY_AT_10M = 2 * GB    # peak under 2 GB at 10M rows
+FLATNESS = 1.25           # 30M peak at most 1.25× the 10M peak
+VS_NAIVE = 5.0            # at least 5× faster than the naive way at 10M rows
+TINY_RUN_S = 60.0         # the tiny full materialization under a minute
+
+
+def _at(results: dict, requested: int) -> dict | None:
+    return next((s for s in results["scales"] if s["requested"] == requested), None)
+
+
+def _verdict(ok: bool, miss: str) -> str:
+    return "**met**" if ok else f"**missed** {miss}"
+
+
+def judge(results: dict) -> list[dict]:
+    rows = []
+    ten, thirty = _at(results, 10_000_000), _at(results, 30_000_000)
+    if ten:
+        p = ten["paths"]
+        ul = p["urbanlake"]
+        floor = min(p["floor_polars"]["wall_s"], p["floor_duckdb"]["wall_s"])
+        ratio = ul["wall_s"] / floor
+        rows.append({"target": "urbanlake ≤ 3× the floor's time at 10M rows",
+                     "measured": f"{ul['wall_s']:.1f} s vs floor {floor:.1f} s: {ratio:.2f}×",
+                     "verdict": _verdict(ratio <= TIME_VS_FLOOR, f"by {ratio / TIME_VS_FLOOR - 1:.0%} "
+                                         f"({ul['wall_s'] - TIME_VS_FLOOR * floor:.1f} s over)")})
+        peak = ul["peak_rss_bytes"]
+        rows.append({"target": "peak memory < 2 GB at 10M rows", "measured": f"{peak / GB:.2f} GB",
+                     "verdict": _verdict(peak < MEMORY_AT_10M, f"by {peak / MEMORY_AT_10M - 1:.0%}")})
+        if "naive" in p:
+            speedup = p["naive"]["wall_s"] / ul["wall_s"]
+            rows.append({"target": "≥ 5× faster than the naive way at 10M rows",
+                         "measured": f"naive {p['naive']['wall_s']:.1f} s, {p['naive']['peak_rss_bytes'] / GB:.2f} GB "
+                                     f"vs {ul['wall_s']:.1f} s: {speedup:.2f}×",
+                         "verdict": _verdict(speedup >= VS_NAIVE, f"({speedup:.2f}× instead of 5×)")})
+    else:
+        rows.append({"target": "the 10M-row targets", "measured": "10M rows not in this run", "verdict": "not measured"})
+    if ten and thirty:
+        flat = thirty["paths"]["urbanlake"]["peak_rss_bytes"] / ten["paths"]["urbanlake"]["peak_rss_bytes"]
+        rows.append({"target": "flat memory: peak at 30M ≤ 1.25× peak at 10M",
+                     "measured": f"{thirty['paths']['urbanlake']['peak_rss_bytes'] / GB:.2f} GB: {flat:.2f}×",
+                     "verdict": _verdict(flat <= FLATNESS, f"({flat:.2f}×)")})
+    tiny = results.get("tiny_run")
+    if tiny:
+        rows.append({"target": "tiny-scale full materialization < 60 s", "measured": f"{tiny['wall_s']:.1f} s",
+                     "verdict": _verdict(tiny["wall_s"] < TINY_RUN_S, f"by {tiny['wall_s'] - TINY_RUN_S:.1f} s")})
+    return rows

@@ -1,0 +1,64 @@
+"""Large deliveries are staged in row batches: the published and quarantined rows are those of one frame."""
+
+import dagster as dg
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from assets.common import batches
+from assets.common.factory import dataset_assets
+from assets.transport import FARE_CARD_TAPS
+from pipelines.resources import LakeResource
+from sample_deliveries.taps_bulk import write_taps
+from tests.conftest import TEST_KEY
+
+
+def _stage(home, csv) -> tuple[pl.DataFrame, pl.DataFrame]:
+    target = home / "landing/transport/fare_card_taps/2025-07-02/taps.csv"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(csv.read_bytes())
+    result = dg.materialize(dataset_assets(FARE_CARD_TAPS),
+                            resources={"lake": LakeResource(home=str(home), pseudonym_key=TEST_KEY)})
+    assert result.success
+    lake = home / "lake"
+    staging = pl.read_parquet(lake / "staging/fare_card_taps/**/*.parquet", hive_partitioning=True)
+    quarantine = pl.read_parquet(lake / "quarantine/fare_card_taps/*.parquet")
+    return (staging.drop("period").sort("service_date", "hour", "route_id", "stop_id"),
+            quarantine.sort("row_number", "column", "rule"))
+
+
+@pytest.fixture(scope="module")
+def taps_with_a_late_repeat(tmp_path_factory):
+    """3 000 generated taps (with their defects) plus a repeat, at the end, of the key of data row 3."""
+    folder = tmp_path_factory.mktemp("taps")
+    csv = folder / "taps.csv"
+    write_taps(csv, 3000)
+    lines = csv.read_text().splitlines()
+    csv.write_text("\n".join([*lines, lines[3]]) + "\n")
+    return csv, len(lines)  # the repeat is data row len(lines): header + 3000 rows before it
+
+
+@pytest.fixture(scope="module")
+def staged_in_batches(tmp_path_factory, taps_with_a_late_repeat):
+    """The delivery staged 400 rows at a time (8 batches)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(batches, "BATCH_ROWS", 400)
+        return _stage(tmp_path_factory.mktemp("batched"), taps_with_a_late_repeat[0])
+
+
+def test_batched_staging_publishes_and_quarantines_the_same_rows_as_one_frame(tmp_path, taps_with_a_late_repeat,
+                                                                              staged_in_batches):
+    whole = _stage(tmp_path, taps_with_a_late_repeat[0])
+
+    assert_frame_equal(whole[0], staged_in_batches[0])
+    assert_frame_equal(whole[1], staged_in_batches[1])
+    assert staged_in_batches[0]["boardings"].sum() + staged_in_batches[1]["row_number"].n_unique() == 3001
+
+
+def test_a_key_repeated_batches_later_is_quarantined_citing_its_first_row(taps_with_a_late_repeat, staged_in_batches):
+    _, quarantine = staged_in_batches
+
+    [row] = quarantine.filter(pl.col("row_number") == taps_with_a_late_repeat[1]).to_dicts()
+    assert row["rule"] == "multiple_fields_uniqueness"
+    assert row["reason"] == "duplicate key: same card_id, tapped_at as row 3 of this delivery"
+    assert row["offending_value"].startswith("card_id=<personal data: 10 characters>; tapped_at=")
