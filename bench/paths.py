@@ -46,7 +46,7 @@ def naive(csv: Path, work: Path, delivery_date: dt.date) -> dict:
 
 
 def materialize_delivery(home: Path, partition_key: str | None = None):
-    """The real Dagster materialization of fare_card_taps' raw and staging assets over the lake at `home`."""
+    """The real Dagster materialization of fare_card_taps' raw and staging assets (the delivery's day) over the lake at `home`."""
     import dagster as dg
 
     from assets.common.factory import dataset_assets
@@ -85,10 +85,10 @@ def urbanlake(csv: Path, work: Path, delivery_date: dt.date, profile: Path | Non
     except OSError:
         shutil.copyfile(csv, target)
     if profile is None:
-        result = materialize_delivery(home)
+        result = materialize_delivery(home, delivery_date.isoformat())
     else:
         from bench.profile import profiled
-        result = profiled(lambda: materialize_delivery(home), profile)
+        result = profiled(lambda: materialize_delivery(home, delivery_date.isoformat()), profile)
     if not result.success:
         raise SystemExit("the materialization failed")
     return lake_accounting(home)

@@ -17,7 +17,7 @@ def _stage(home, csv) -> tuple[pl.DataFrame, pl.DataFrame]:
     target = home / "landing/transport/fare_card_taps/2025-07-02/taps.csv"
     target.parent.mkdir(parents=True)
     target.write_bytes(csv.read_bytes())
-    result = dg.materialize(dataset_assets(FARE_CARD_TAPS),
+    result = dg.materialize(dataset_assets(FARE_CARD_TAPS), partition_key="2025-07-02",
                             resources={"lake": LakeResource(home=str(home), pseudonym_key=TEST_KEY)})
     assert result.success
     lake = home / "lake"
