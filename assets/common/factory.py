@@ -1,6 +1,8 @@
 """Dagster assets for one dataset: raw (as delivered) → staging (validated, shared) + quarantine."""
 
 
+import warnings
+
 import dagster as dg
 import polars as pl
 
@@ -10,6 +12,10 @@ from assets.common.ingest import ingest_raw, stage, tables
 from assets.common.partitions import PARTITIONED_BY_TAG, delivery_window, partitions_def
 from pipelines.resources import LakeResource
 from warehouse.build import WAREHOUSE_POOL, build_warehouse, warehouse_is_stale
+
+# A single-run backfill policy is what makes a range of days one run; Dagster 1.13 still calls the
+# parameter beta and would print that warning at every import of the code location.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 
 def table_schema(model) -> dg.TableSchema:
