@@ -19,7 +19,7 @@ import time
 
 import dagster as dg
 
-from assets.common import ingest, landing
+from assets.common import landing, staging
 from assets.common.factory import dataset_assets
 from assets.registry import DATASETS
 from pipelines.resources import lake_resource_from_env
@@ -67,7 +67,7 @@ def _record_work(log_path: str, hold_seconds: float) -> None:
         return wrapper
     landing.write_as_text_parquet = logged("read", landing.write_as_text_parquet,
                                            lambda d, *_: (d.dataset, f"read {d.relative_path}"))
-    ingest.stage_delivery = logged("stage", ingest.stage_delivery,
+    staging.stage_delivery = logged("stage", staging.stage_delivery,
                                    lambda spec, lake, d, *_: (spec.name, f"stage {spec.name}/{d}"))
 
 

@@ -20,7 +20,8 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assets.common.ingest import ingest_raw, stage, tables
+from assets.common.ingest import ingest_raw, tables
+from assets.common.staging import stage
 from assets.common.pseudonyms import Pseudonymiser
 from assets.tax import TAX_PAYMENTS
 from assets.urban_planning import CONSTRUCTION_PERMITS

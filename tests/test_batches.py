@@ -62,3 +62,23 @@ def test_a_key_repeated_batches_later_is_quarantined_citing_its_first_row(taps_w
     assert row["rule"] == "multiple_fields_uniqueness"
     assert row["reason"] == "duplicate key: same card_id, tapped_at as row 3 of this delivery"
     assert row["offending_value"].startswith("card_id=<personal data: 10 characters>; tapped_at=")
+
+
+def test_a_batch_of_several_chunks_validates_like_one_chunk(taps_with_a_late_repeat):
+    """A batch with carried rows is two frames concatenated: polars 2.1 panicked filtering such a frame."""
+    import datetime as dt
+
+    from assets.common.validation import normalise_text, validate
+    text = normalise_text(pl.read_csv(taps_with_a_late_repeat[0], infer_schema=False).with_row_index(
+        "_row_number", offset=1).with_columns(pl.col("_row_number").cast(pl.String)), FARE_CARD_TAPS.rename)
+    two_chunks = pl.concat([text.slice(1500, 50), text.slice(1500)])
+    assert two_chunks.n_chunks() == 2
+
+    def outcome(frame):
+        return validate(frame, FARE_CARD_TAPS.model, delivery_id="2025-07-02/taps.csv", source_file="taps.csv",
+                        delivery_date=dt.date(2025, 7, 2), event_date=FARE_CARD_TAPS.event_date,
+                        personal=FARE_CARD_TAPS.personal)
+    chunked, whole = outcome(two_chunks), outcome(two_chunks.rechunk())
+    assert chunked.quarantine.height > 0
+    assert_frame_equal(chunked.valid, whole.valid)
+    assert_frame_equal(chunked.quarantine, whole.quarantine)

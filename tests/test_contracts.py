@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from assets.civil_status import BIRTHS, DEATHS, MARRIAGES
-from assets.common.ingest import to_2025_wards
+from assets.common.staging import to_2025_wards
 from assets.common.validation import normalise_text, validate
 from assets.environment.air_quality import AIR_QUALITY_OBSERVATIONS
 from assets.public_services import PROCEDURE_RECORDS

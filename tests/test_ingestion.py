@@ -3,7 +3,8 @@
 import polars as pl
 import pytest
 
-from assets.common.ingest import ingest_raw, stage, tables
+from assets.common.ingest import ingest_raw, tables
+from assets.common.staging import stage
 from assets.common.pseudonyms import Pseudonymiser
 from assets.transport import FARE_CARD_TAPS
 from warehouse.build import build_warehouse, delivery_ledger

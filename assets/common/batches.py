@@ -130,7 +130,9 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
         hashes = shared.filter(pl.col(ROW_NUMBER).is_between(lo, hi))["_h"].unique().implode()
         needed = shared.filter((pl.col(ROW_NUMBER) < lo) & pl.col("_h").is_in(hashes))[ROW_NUMBER].unique()
         carried = kept.filter(numbers.is_in(needed.implode())).sort(ROW_NUMBER) if len(needed) else None
-        yield Batch(pl.concat([carried, batch]) if carried is not None else batch, frozenset(needed.to_list()))
+        # one chunk: polars 2.1 panics (binview `i < self.len()`) filtering string columns of a two-chunk frame
+        yield Batch(pl.concat([carried, batch], rechunk=True) if carried is not None else batch,
+                    frozenset(needed.to_list()))
         mine = batch.filter(numbers.is_in(shared[ROW_NUMBER].implode()))
         kept = mine if kept is None else pl.concat([kept, mine])
 

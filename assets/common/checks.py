@@ -12,7 +12,8 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from assets.common.dataset import DatasetSpec
-from assets.common.ingest import delivery_date_of, tables
+from assets.common.ingest import tables
+from assets.common.staging import delivery_date_of
 from assets.common.partitions import DeliveryWindow, in_window
 from warehouse.lake import Lake
 

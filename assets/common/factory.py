@@ -8,7 +8,8 @@ import polars as pl
 
 from assets.common.checks import ROW_ACCOUNTING, SHARED_CONTRACT, row_accounting, shared_contract
 from assets.common.dataset import DatasetSpec
-from assets.common.ingest import ingest_raw, stage, tables
+from assets.common.ingest import ingest_raw, tables
+from assets.common.staging import stage
 from assets.common.partitions import PARTITIONED_BY_TAG, delivery_window, partitions_def
 from pipelines.resources import LakeResource
 from warehouse.build import WAREHOUSE_POOL, build_warehouse, warehouse_is_stale

@@ -156,6 +156,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     schema = model.to_schema()
     problems: list[pl.DataFrame] = []
     all_rows = pl.int_range(0, pl.len(), dtype=pl.Int64)
+    text = text.rechunk()  # polars 2.1 panics filtering string columns of a frame of several chunks
 
     missing = [n for n, c in schema.columns.items() if n not in text.columns and not c.nullable]
     if missing:
