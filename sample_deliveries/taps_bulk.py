@@ -1,6 +1,6 @@
 """One fare-card taps delivery of N rows, for benchmarks: written in chunks, so N can be tens of millions.
 
-    python -m sample_deliveries.taps_bulk --rows 10000000 --out /tmp/taps.csv
+    python -m sample_deliveries.taps_bulk --rows 10000000 --out data/bench/taps.csv
 
 Each chunk is a day of taps by its own range of cards (so chunks never share a key by accident),
 with the same ~1 % of defects as the daily generator (bad formats, missing values, future and

@@ -53,10 +53,19 @@ class TransitDaily(pa.DataFrameModel):
         unique = ["service_date", "route_id", "stop_id"]
 
 
-class WardProfile(pa.DataFrameModel):
-    """One row per 2025 ward and month: what every agency knows about the ward, side by side."""
+class WardMonthly(pa.DataFrameModel):
+    """A mart with one row per 2025 ward and month."""
 
     ward_code: str = _ward()
+
+    class Config:
+        strict = True
+        unique = ["ward_code", "month"]
+
+
+class WardProfile(WardMonthly):
+    """One row per 2025 ward and month: what every agency knows about the ward, side by side."""
+
     ward_name: str = pa.Field(description="2025 ward/commune name")
     month: dt.date = pa.Field(description="first day of the month")
     births: int = pa.Field(nullable=True, ge=0, description="births registered; null when 1-4 (suppressed)")
@@ -79,15 +88,10 @@ class WardProfile(pa.DataFrameModel):
         count = pl.col(data.key)
         return data.lazyframe.select(((count == 0) | (count >= SMALL_COUNT)).fill_null(True))
 
-    class Config:
-        strict = True
-        unique = ["ward_code", "month"]
 
-
-class OnlinePublicServices(pa.DataFrameModel):
+class OnlinePublicServices(WardMonthly):
     """Per 2025 ward and month: dossiers received and how many went online, against the city target."""
 
-    ward_code: str = _ward()
     month: dt.date = pa.Field(description="first day of the month the dossiers were submitted")
     procedures_received: int = pa.Field(ge=1, description="dossiers submitted in the month (latest known state)")
     share_online: float = _share("share submitted online (public-service portal)")
@@ -96,20 +100,11 @@ class OnlinePublicServices(pa.DataFrameModel):
     city_target: float = pa.Field(description="the city's target share of online dossiers (0.55)")
     below_target: bool = pa.Field(description="true where share_online is below the city target")
 
-    class Config:
-        strict = True
-        unique = ["ward_code", "month"]
 
-
-class DeceasedBusinessOwners(pa.DataFrameModel):
+class DeceasedBusinessOwners(WardMonthly):
     """Active household businesses whose owner has died, per 2025 ward and month of death (joined on pseudonyms)."""
 
-    ward_code: str = _ward()
     month: dt.date = pa.Field(description="first day of the month of the owner's death")
     active_businesses: int = pa.Field(nullable=True, ge=SMALL_COUNT,
                                       description="active household businesses of deceased owners; null when 1-4 (suppressed)")
     suppressed: bool = pa.Field(description="true when the count was 1-4 and is not shown")
-
-    class Config:
-        strict = True
-        unique = ["ward_code", "month"]
