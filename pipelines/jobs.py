@@ -28,10 +28,10 @@ def datasets_partitioned_by(pdef: dg.PartitionsDefinition | None) -> list[str]:
     return [s.name for s in DATASETS if partitions_def(s.partitioned_by) == pdef]
 
 
-PARTITIONED = dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by(DAILY) + datasets_partitioned_by(MONTHLY)))
+PARTITIONED_DATASETS = datasets_partitioned_by(DAILY) + datasets_partitioned_by(MONTHLY)
+PARTITIONED = dg.AssetSelection.assets(*dataset_keys(PARTITIONED_DATASETS))
 GX_CHECKS_OF_PARTITIONED = dg.AssetSelection.checks(*[
-    dg.AssetCheckKey(dg.AssetKey([layer, name]), GX_CHECK) for layer, name in SUITES
-    if name in datasets_partitioned_by(DAILY) + datasets_partitioned_by(MONTHLY)])
+    dg.AssetCheckKey(dg.AssetKey([layer, name]), GX_CHECK) for layer, name in SUITES if name in PARTITIONED_DATASETS])
 
 daily_ingest_job = dg.define_asset_job(
     "daily_ingest_job", selection=dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by(DAILY))) - GX_CHECKS_OF_PARTITIONED,

@@ -89,13 +89,15 @@ class LakeRunResult:
         return [e for r in self.results for e in r.get_asset_check_evaluations()]
 
 
-def delivered_partitions(lake: Lake, now: dt.datetime | None = None) -> tuple[dict[str, list[str]], list[str]]:
-    """Per partitioning ("day", "month"): the sorted partition keys with a delivery in the landing zone;
-    and the landing files whose delivery date has no partition (before 2024, or in the future)."""
+def delivered_partitions(lake: Lake, now: dt.datetime | None = None,
+                         names: set[str] | None = None) -> tuple[dict[str, list[str]], list[str]]:
+    """Per partitioning ("day", "month"): the sorted partition keys with a delivery in the landing zone
+    (of the datasets `names`, if given); and the landing files whose delivery date has no partition
+    (before 2024, or in the future)."""
     keys: dict[str, set[str]] = {}
     outside = []
     for spec in DATASETS:
-        if not spec.partitioned_by:
+        if not spec.partitioned_by or (names is not None and spec.name not in names):
             continue
         for delivery in landing.discover(lake.landing, spec.agency, spec.name)[0]:
             key = existing_key(spec.partitioned_by, delivery.delivery_date, now)
@@ -182,17 +184,12 @@ def materialize_datasets(assets: list[dg.AssetsDefinition], lake: Lake, instance
     """`dg.materialize` of assets of any partitionings: each partitioned group over the range of delivery
     dates its datasets have in the landing zone (nothing if none), then the unpartitioned assets."""
     names = {key.path[-1] for a in assets for key in a.keys}
-    keys_by: dict[str, list[str]] = {}
-    for spec in DATASETS:
-        if spec.name in names and spec.partitioned_by:
-            for delivery in landing.discover(lake.landing, spec.agency, spec.name)[0]:
-                if key := existing_key(spec.partitioned_by, delivery.delivery_date):
-                    keys_by.setdefault(spec.partitioned_by, []).append(key)
+    keys_by, _ = delivered_partitions(lake, names=names)
     outcome = LakeRunResult()
     for by, pdef in sorted(BY_NAME.items()):
         group = [a for a in assets if a.partitions_def == pdef]
         if group and keys_by.get(by):
-            first, last = min(keys_by[by]), max(keys_by[by])
+            first, last = keys_by[by][0], keys_by[by][-1]
             outcome.results.append(dg.materialize(group, instance=instance, resources=resources, raise_on_error=False,
                                                   tags={RANGE_START: first, RANGE_END: last}))
     unpartitioned = [a for a in assets if a.partitions_def is None]

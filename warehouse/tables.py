@@ -67,12 +67,12 @@ class LakeTable:
     def deliveries(self) -> dict[str, dict]:
         return self.manifest()["deliveries"]
 
-    def files(self, exclude_delivery: str | None = None, only_delivery: str | None = None) -> list[Path]:
+    def files(self, only_delivery: str | None = None) -> list[Path]:
         return [self.dir / f for key, entry in sorted(self.deliveries().items())
-                if key != exclude_delivery and only_delivery in (None, key) for f in entry["files"]]
+                if only_delivery in (None, key) for f in entry["files"]]
 
-    def scan(self, exclude_delivery: str | None = None) -> pl.LazyFrame | None:
-        files = self.files(exclude_delivery)
+    def scan(self) -> pl.LazyFrame | None:
+        files = self.files()
         if not files:
             return None
         return pl.scan_parquet(files, hive_partitioning=True, missing_columns="insert")

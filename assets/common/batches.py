@@ -94,7 +94,7 @@ def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]
     return [tmp / f"key{i}-{part}.parquet" for i, part in sorted(writers)]
 
 
-def repeated_keys(spec: DatasetSpec, files: list[Path], batch_rows: int, workdir: Path) -> pl.DataFrame:
+def repeated_keys(spec: DatasetSpec, files: list[Path], rows: int, batch_rows: int, workdir: Path) -> pl.DataFrame:
     """(`_row_number`, `_h`) of every row whose key hash another row of the delivery shares.
 
     A superset of the rows with a repeated key (a hash collision adds a few rows): carrying them is
@@ -105,7 +105,7 @@ def repeated_keys(spec: DatasetSpec, files: list[Path], batch_rows: int, workdir
     found = pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_h": pl.String})
     if not keys:
         return found
-    parts = -(-row_count(files) // batch_rows)
+    parts = -(-rows // batch_rows)
     with tempfile.TemporaryDirectory(dir=workdir, prefix=".keys-") as tmp:
         try:
             written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp), parts)
@@ -119,10 +119,11 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
                      batch_rows: int | None = None) -> Iterator[Batch]:
     """The delivery in batches; one batch (no key pass) when it fits in one."""
     batch_rows = batch_rows or BATCH_ROWS
-    if row_count(files) <= batch_rows:
+    rows = row_count(files)
+    if rows <= batch_rows:
         yield Batch(pl.read_parquet(files), frozenset())
         return
-    shared = repeated_keys(spec, files, batch_rows, workdir)
+    shared = repeated_keys(spec, files, rows, batch_rows, workdir)
     numbers = pl.col(ROW_NUMBER).cast(pl.Int64)
     kept = None  # raw rows of earlier batches whose key hash a later row shares
     for batch in raw_batches(files, batch_rows):

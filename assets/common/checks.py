@@ -30,14 +30,14 @@ def _count(files, expr: pl.Expr) -> int:
 def row_accounting(spec: DatasetSpec, lake: Lake, window: DeliveryWindow | None = None) -> dg.AssetCheckResult:
     """For every delivery (dated in `window`, if given): rows in the raw file = rows published + quarantined."""
     raw, staging, quarantine = tables(spec, lake)
-    raw_entries, staged = raw.deliveries(), staging.deliveries()
+    raw_entries, staged, quarantined_entries = raw.deliveries(), staging.deliveries(), quarantine.deliveries()
     broken, rows = [], []
     for delivery_id, entry in sorted(raw_entries.items()):
         if not in_window(delivery_date_of(delivery_id), window):
             continue
         if not entry["files"]:  # a duplicate or an unreadable file: no rows came in (see raw.deliveries)
             continue
-        rows_in = _count(raw.files(only_delivery=delivery_id), pl.len())
+        rows_in = _count([raw.dir / f for f in entry["files"]], pl.len())
         staged_entry = staged.get(delivery_id)
         if staged_entry is None:
             broken.append(f"{delivery_id}: delivered but never staged")
@@ -45,8 +45,9 @@ def row_accounting(spec: DatasetSpec, lake: Lake, window: DeliveryWindow | None 
         if staged_entry.get("superseded_by"):  # a replaced snapshot: its files are gone, its ledger is not
             published = staged_entry["rows_published"]
         else:
-            published = _count(staging.files(only_delivery=delivery_id), spec.published_rows)
-        quarantined = _count(quarantine.files(only_delivery=delivery_id), pl.col("row_number").n_unique())
+            published = _count([staging.dir / f for f in staged_entry["files"]], spec.published_rows)
+        quarantined = _count([quarantine.dir / f for f in quarantined_entries.get(delivery_id, {}).get("files", [])],
+                             pl.col("row_number").n_unique())
         rows.append((delivery_id, rows_in, published, quarantined))
         if rows_in != published + quarantined:
             broken.append(f"{delivery_id}: {rows_in} in ≠ {published} published + {quarantined} quarantined")

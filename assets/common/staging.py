@@ -53,13 +53,18 @@ class PublishedKeys:
         scan = staging.scan()
         self.frame = (scan.select(columns).collect() if scan is not None
                       else empty_frame(spec.shared_model).select(columns))
+        self._others: dict[str, pl.DataFrame] = {}  # per delivery: the keys the others hold, for all its batches
 
     def held_elsewhere(self, shared: pl.DataFrame, delivery_id: str) -> pl.DataFrame:
         """`_row_number` and key of the rows whose key another delivery already published."""
-        others = self.frame.filter(pl.col("source_delivery") != delivery_id).select(self.key).unique()
+        others = self._others.get(delivery_id)
+        if others is None:
+            others = self._others[delivery_id] = (
+                self.frame.filter(pl.col("source_delivery") != delivery_id).select(self.key).unique())
         return shared.join(others, on=self.key, how="semi").select("_row_number", *self.key)
 
     def replace(self, delivery_id: str, shared: pl.DataFrame) -> None:
+        self._others.clear()
         self.frame = pl.concat([self.frame.filter(pl.col("source_delivery") != delivery_id),
                                 shared.select(self.frame.columns)])
 
@@ -106,11 +111,16 @@ def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: Pub
             pl.concat([quarantined, rejected], how="diagonal_relaxed"))
 
 
+def _published_rows(spec: DatasetSpec, shared: pl.DataFrame) -> int:
+    """The delivered rows a shared frame stands for (aggregating datasets publish fewer rows than they take)."""
+    return int(shared.select(spec.published_rows).item()) if shared.height else 0
+
+
 def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: dict,
                    pseudonymiser: Pseudonymiser, keys: PublishedKeys | None) -> dict:
     """Validate one raw delivery batch by batch, publish its valid rows and its quarantine rows; return the accounting."""
     raw, staging, quarantine = tables(spec, lake)
-    files = raw.files(only_delivery=delivery_id)
+    files = [raw.dir / f for f in raw_entry["files"]]
     columns = list(spec.shared_model.to_schema().columns)
     shared_parts = StagedParts(staging, delivery_id, _PERIOD if spec.period else None)
     quarantine_parts = StagedParts(quarantine, delivery_id)
@@ -130,11 +140,11 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
             if spec.combine:  # folded in as batches come, so it stays the size of the aggregate
                 combined = spec.combine(shared if combined is None else pl.concat([combined, shared]))
             else:
-                accounting["rows_published"] += int(shared.select(spec.published_rows).item()) if shared.height else 0
+                accounting["rows_published"] += _published_rows(spec, shared)
                 shared_parts.write(_with_period(spec, shared))
         if spec.combine:
             shared = combined if combined is not None else empty_frame(spec.shared_model).select(columns)
-            accounting["rows_published"] = int(shared.select(spec.published_rows).item()) if shared.height else 0
+            accounting["rows_published"] = _published_rows(spec, shared)
             shared_parts.write(_with_period(spec, shared))
         if accounting["rows_in"] != accounting["rows_published"] + accounting["rows_quarantined"]:
             # Checked before anything is committed, so a faulty step never reaches the shared zone.
