@@ -18,7 +18,16 @@ def _verdict(ok: bool, miss: str) -> str:
     return "**met**" if ok else f"**missed** {miss}"
 
 
+def _in_process(ul: dict, baseline_s: float, faster: bool = False) -> str:
+    """The materialization alone (imports excluded), shown beside the verdict, which is on the whole process."""
+    if "materialize_s" not in ul:
+        return ""
+    ratio = baseline_s / ul["materialize_s"] if faster else ul["materialize_s"] / baseline_s
+    return f" (the materialization alone, imports excluded: {ul['materialize_s']:.1f} s, {ratio:.2f}×)"
+
+
 def judge(results: dict) -> list[dict]:
+    """Each target met or missed; time targets are judged on the whole process, start-up included."""
     rows = []
     ten, thirty = _at(results, 10_000_000), _at(results, 30_000_000)
     if ten:
@@ -27,7 +36,7 @@ def judge(results: dict) -> list[dict]:
         floor = min(p["floor_polars"]["wall_s"], p["floor_duckdb"]["wall_s"])
         ratio = ul["wall_s"] / floor
         rows.append({"target": "urbanlake ≤ 3× the floor's time at 10M rows",
-                     "measured": f"{ul['wall_s']:.1f} s vs floor {floor:.1f} s: {ratio:.2f}×",
+                     "measured": f"{ul['wall_s']:.1f} s vs floor {floor:.1f} s: {ratio:.2f}×{_in_process(ul, floor)}",
                      "verdict": _verdict(ratio <= TIME_VS_FLOOR, f"by {ratio / TIME_VS_FLOOR - 1:.0%} "
                                          f"({ul['wall_s'] - TIME_VS_FLOOR * floor:.1f} s over)")})
         peak = ul["peak_rss_bytes"]
@@ -37,7 +46,8 @@ def judge(results: dict) -> list[dict]:
             speedup = p["naive"]["wall_s"] / ul["wall_s"]
             rows.append({"target": "≥ 5× faster than the naive way at 10M rows",
                          "measured": f"naive {p['naive']['wall_s']:.1f} s, {p['naive']['peak_rss_bytes'] / GB:.2f} GB "
-                                     f"vs {ul['wall_s']:.1f} s: {speedup:.2f}×",
+                                     f"vs {ul['wall_s']:.1f} s: {speedup:.2f}×"
+                                     + _in_process(ul, p["naive"]["wall_s"], faster=True),
                          "verdict": _verdict(speedup >= VS_NAIVE, f"({speedup:.2f}× instead of 5×)")})
     else:
         rows.append({"target": "the 10M-row targets", "measured": "10M rows not in this run", "verdict": "not measured"})

@@ -4,8 +4,10 @@ import datetime as dt
 import json
 
 import polars as pl
+import pytest
 
-from assets.common.landing import detect_encoding, discover, write_as_text_parquet
+from assets.common.csv_shape import fields_add_up
+from assets.common.landing import UnreadableDelivery, detect_encoding, discover, write_as_text_parquet
 
 
 def _deliver(landing, rel: str, data: bytes):
@@ -71,3 +73,20 @@ def test_excel_export_is_read_as_text(tmp_path):
     frame = pl.read_parquet(out)
     assert rows == 1
     assert frame.select("ward_code", "area_m2").row(0) == ("00004", "96.5")
+
+
+def test_field_totals_pass_a_plain_file_and_defer_anything_else(tmp_path):
+    cases = {"plain.csv": b"a,b,c\r\n1,2,3\r\n4,,6", "quoted.csv": b'a,b,c\n"1,5",2\n4,5,6\n',
+             "blank_line.csv": b"a,b,c\n1,2,3\n\n4,5,6\n", "short_row.csv": b"a,b,c\n1,2,3\n4,5\n"}
+    verdicts = {}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        verdicts[name] = fields_add_up(tmp_path / name, ",")
+    assert verdicts == {"plain.csv": True, "quoted.csv": False, "blank_line.csv": False, "short_row.csv": False}
+
+
+def test_long_row_offset_by_a_short_one_is_still_named(tmp_path):
+    # the delimiter totals add up, so only the reader's refusal of the long row can reveal the pair
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"a,b,c\n1,2,3\n7,8\n9,10,11,12\n")
+    with pytest.raises(UnreadableDelivery, match="row 2 has 2 fields, row 3 .*has 4 fields where the header has 3"):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from assets.common.dataset import DatasetSpec
@@ -34,7 +35,7 @@ from warehouse.tables import LakeTable
 
 BATCH_ROWS = int(os.environ.get("URBANLAKE_BATCH_ROWS", 500_000))
 WORKERS = int(os.environ.get("URBANLAKE_STAGE_WORKERS", 2))  # batches validated at once (both cores)
-T = TypeVar("T")
+B, T = TypeVar("B"), TypeVar("T")
 
 
 @dataclass
@@ -50,9 +51,10 @@ def row_count(files: list[Path]) -> int:
 def raw_batches(files: list[Path], batch_rows: int, columns: list[str] | None = None) -> Iterator[pl.DataFrame]:
     """The delivery's raw rows in file order, at most `batch_rows` at a time."""
     for f in files:
-        # pre_buffer off: with it, pyarrow keeps what it read ahead and memory grows with the file
-        for record_batch in pq.ParquetFile(f, pre_buffer=False).iter_batches(batch_size=batch_rows, columns=columns):
-            yield pl.from_arrow(record_batch)
+        # a slice of the scan reads only the row groups it covers, on every core (pyarrow's batches: 2.5× slower)
+        scan = pl.scan_parquet(f).select(columns) if columns else pl.scan_parquet(f)
+        for offset in range(0, pq.ParquetFile(f).metadata.num_rows, batch_rows):
+            yield scan.slice(offset, batch_rows).collect()
 
 
 def _key_columns(spec: DatasetSpec, files: list[Path], keys: list[list[str]]) -> list[str] | None:
@@ -64,34 +66,41 @@ def _key_columns(spec: DatasetSpec, files: list[Path], keys: list[list[str]]) ->
     return [c for c in raw if c == ROW_NUMBER or header_name(c, spec.rename) in wanted]
 
 
+def _key_hashes(spec: DatasetSpec, batch: pl.DataFrame, keys: list[list[str]]) -> pl.DataFrame:
+    """(`_row_number`, `_h`) of the batch's rows with a whole key: `_h` is the 64-bit hash of the typed key,
+    seeded by the key's place in `keys`, so that two keys of one contract never compare equal."""
+    text = normalise_text(batch, spec.rename)
+    if spec.prepare:
+        text = spec.prepare(text)
+    schema = spec.model.to_schema()
+    hashed = []
+    for i, key in enumerate(keys):
+        if not set(key) <= set(text.columns):
+            continue  # a missing key column: every value is null, nothing repeats
+        hashed.append(_typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
+                      .filter(pl.all_horizontal(pl.col(key).is_not_null()))
+                      .select(ROW_NUMBER, pl.struct(key).hash(seed=i).alias("_h")))
+    return pl.concat(hashed) if hashed else pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_h": pl.UInt64})
+
+
 def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]], batch_rows: int,
                       tmp: Path, parts: int) -> list[Path]:
-    """`_row_number` and the 64-bit hash of the typed key of every row with a whole key, spread over
-    `parts` files by hash (a repeated key always lands in one file); returns the files written."""
-    schema = spec.model.to_schema()
-    writers: dict[tuple[int, int], pq.ParquetWriter] = {}
+    """The key hashes of every row, spread over `parts` Arrow files by hash (a repeated key always
+    lands in one file); returns the files written. Uncompressed Arrow: written and read back at memory speed."""
+    writers: dict[int, pa.RecordBatchStreamWriter] = {}
     try:
-        for batch in raw_batches(files, batch_rows, _key_columns(spec, files, keys)):
-            text = normalise_text(batch, spec.rename)
-            if spec.prepare:
-                text = spec.prepare(text)
-            for i, key in enumerate(keys):
-                if not set(key) <= set(text.columns):
-                    continue  # a missing key column: every value is null, nothing repeats
-                hashed = (_typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
-                          .filter(pl.all_horizontal(pl.col(key).is_not_null()))
-                          .select(pl.col(ROW_NUMBER).cast(pl.Int64), pl.struct(key).hash().alias("_h"))
-                          .with_columns((pl.col("_h") % parts).alias("_part")))
-                for (part,), frame in hashed.partition_by("_part", as_dict=True, include_key=False).items():
-                    table = frame.select(ROW_NUMBER, pl.format("{}:{}", pl.lit(i), "_h").alias("_h")).to_arrow()
-                    if (i, part) not in writers:
-                        writers[i, part] = pq.ParquetWriter(tmp / f"key{i}-{part}.parquet", table.schema,
-                                                            compression="none")
-                    writers[i, part].write_table(table)
+        for _, hashed in in_order(lambda batch: _key_hashes(spec, batch, keys),
+                                  raw_batches(files, batch_rows, _key_columns(spec, files, keys))):
+            hashed = hashed.with_columns((pl.col("_h") % parts).alias("_part"))
+            for (part,), frame in hashed.partition_by("_part", as_dict=True, include_key=False).items():
+                table = frame.to_arrow()
+                if part not in writers:
+                    writers[part] = pa.ipc.new_stream(tmp / f"keys-{part}.arrow", table.schema)
+                writers[part].write_table(table)
     finally:
         for w in writers.values():
             w.close()
-    return [tmp / f"key{i}-{part}.parquet" for i, part in sorted(writers)]
+    return [tmp / f"keys-{part}.arrow" for part in sorted(writers)]
 
 
 def repeated_keys(spec: DatasetSpec, files: list[Path], rows: int, batch_rows: int, workdir: Path) -> pl.DataFrame:
@@ -102,7 +111,7 @@ def repeated_keys(spec: DatasetSpec, files: list[Path], rows: int, batch_rows: i
     `batch_rows` rows each, so finding repeats holds one file at a time: memory does not grow with the delivery.
     """
     keys = _unique_keys(spec.model.to_schema())
-    found = pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_h": pl.String})
+    found = pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_h": pl.UInt64})
     if not keys:
         return found
     parts = -(-rows // batch_rows)
@@ -111,8 +120,13 @@ def repeated_keys(spec: DatasetSpec, files: list[Path], rows: int, batch_rows: i
             written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp), parts)
         except StructureError:
             return found  # every row will be quarantined as file_structure: no key to compare
-        return pl.concat([found, *(pl.read_parquet(f).filter(pl.col("_h").is_duplicated()) for f in written)]
-                         ).sort(ROW_NUMBER)
+        return pl.concat([found, *(_shared_hashes(pl.read_ipc_stream(f)) for f in written)]).sort(ROW_NUMBER)
+
+
+def _shared_hashes(hashes: pl.DataFrame) -> pl.DataFrame:
+    """The rows whose `_h` another row has: sorted, a repeat sits next to its twin (3× faster than hashing)."""
+    h = pl.col("_h")
+    return hashes.sort("_h").filter((h == h.shift(1)) | (h == h.shift(-1)))
 
 
 def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
@@ -138,7 +152,7 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
         kept = mine if kept is None else pl.concat([kept, mine])
 
 
-def in_order(work: Callable[[Batch], T], batches: Iterator[Batch], workers: int | None = None) -> Iterator[tuple[Batch, T]]:
+def in_order(work: Callable[[B], T], batches: Iterator[B], workers: int | None = None) -> Iterator[tuple[B, T]]:
     """`work` on each batch, `workers` at a time in threads (polars and DuckDB release the GIL), results in
     batch order; at most `workers` batches are read ahead, so memory stays bounded."""
     workers = workers or WORKERS

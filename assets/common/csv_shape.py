@@ -6,6 +6,11 @@ mid-row or a row missing a delimiter as if it were whole. So fields are counted 
 (vectorised, streamed): physical lines are joined into records while a quoted field is open, quoted
 text is removed, delimiters are counted. A ragged file is rejected whole: its values may sit in the
 wrong columns, and a truncated file is an incomplete delivery.
+
+Most deliveries need none of that: in a file without quotes, where every record is one line, the
+rows all have the header's width exactly when the delimiters total the header's count times the
+lines, provided no row has more (which polars refuses to read). `fields_add_up` checks
+that total with byte counts, about ten times faster than counting per record.
 """
 
 from __future__ import annotations
@@ -33,6 +38,27 @@ def sniff_separator(path: Path) -> str:
     return best if counts[best] else ","
 
 
+_CHUNK = 1 << 24
+
+
+def fields_add_up(path: Path, separator: str) -> bool:
+    """True when the file has no quote and its delimiters total the header's times its lines: then no
+    row is short (a blank line, with none, spoils the total). False means only "not shown this way":
+    count per record instead."""
+    sep, total, lines = separator.encode(), 0, 0
+    with path.open("rb") as f:
+        header = f.readline()
+        if b'"' in header:
+            return False
+        width_seps, last = header.count(sep), header[-1:]
+        while chunk := f.read(_CHUNK):
+            if b'"' in chunk:
+                return False
+            total, lines, last = total + chunk.count(sep), lines + chunk.count(b"\n"), chunk[-1:]
+    lines += last != b"\n"  # a last line without its newline is a line too
+    return total == width_seps * lines
+
+
 def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
     """One row per CSV record (header first): its number, whether it is blank, its number of fields."""
     lines = pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
@@ -54,8 +80,12 @@ def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
     return pl.concat([single, joined]).sort("record")
 
 
-def check_field_counts(path: Path, separator: str) -> None:
-    """Raise RaggedFile naming the rows whose number of fields differs from the header's."""
+def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True) -> None:
+    """Raise RaggedFile naming the rows whose number of fields differs from the header's.
+
+    With `trust_totals`, a file whose delimiters add up passes at once (`fields_add_up`)."""
+    if trust_totals and fields_add_up(path, separator):
+        return
     ragged = (_field_counts(path, separator)
               .with_columns(pl.col("fields").first().alias("width"), (pl.len() - 1).alias("last"))
               .filter((pl.col("record") > 1) & ~pl.col("blank") & (pl.col("fields") != pl.col("width")))

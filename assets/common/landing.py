@@ -137,7 +137,12 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
                 check_field_counts(source, separator)
                 frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
                                     separator=separator, truncate_ragged_lines=False)
-                frame.sink_parquet(out, compression="zstd")  # streams: a large delivery never sits in memory
+                try:
+                    frame.sink_parquet(out, compression="zstd")  # streams: a large delivery never sits in memory
+                except pl.exceptions.ComputeError:
+                    # a row too long, offset in the totals by one too short: name them
+                    check_field_counts(source, separator, trust_totals=False)
+                    raise
             else:
                 df = _read_excel(delivery.path) if suffix == ".xlsx" else _read_json(delivery.path)
                 df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, compression="zstd")

@@ -12,6 +12,7 @@ required column has every row quarantined as `file_structure`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -132,13 +133,25 @@ def _unique_keys(schema: pa.DataFrameSchema) -> list[list[str]]:
     return keys
 
 
+@functools.cache
+def _without_uniqueness(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
+    """The contract minus its uniqueness, which `_duplicates` judges: it must also cite the first row,
+    which pandera does not, and a second pass over every key would double the cost of a large batch."""
+    schema = model.to_schema()
+    schema = schema.update_columns({n: {"unique": False} for n, c in schema.columns.items() if c.unique})
+    schema.unique = None  # update_columns returned a copy: the model's own schema keeps its keys
+    return schema
+
+
 def _duplicates(typed: pl.DataFrame, keys: list[list[str]]) -> list[pl.DataFrame]:
     found = []
     for key in keys:
         rule = "field_uniqueness" if len(key) == 1 else "multiple_fields_uniqueness"
+        # a 64-bit hash narrows the rows to those whose hash repeats; their real values decide
         indexed = (typed.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(_POS), ROW_NUMBER, *key)
-                   .with_columns(pl.struct(key).is_first_distinct().alias("_is_first"))
-                   .filter(pl.all_horizontal(pl.col(key).is_not_null())))
+                   .filter(pl.all_horizontal(pl.col(key).is_not_null()))
+                   .filter(pl.struct(key).hash().is_duplicated())
+                   .with_columns(pl.struct(key).is_first_distinct().alias("_is_first")))
         dup = indexed.filter(~pl.col("_is_first"))  # few rows: only they look up the row they repeat
         firsts = indexed.filter(pl.col("_is_first")).join(dup.select(key).unique(), on=key, how="semi")
         dup = dup.join(firsts.select(*key, pl.col(ROW_NUMBER).alias("_first")), on=key, how="left",
@@ -178,9 +191,9 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     )
 
     try:
-        model.validate(typed, lazy=True)
+        _without_uniqueness(model).validate(typed, lazy=True)
     except SchemaErrors as err:
-        cases = err.failure_cases.filter(~pl.col("check").is_in(["field_uniqueness", "multiple_fields_uniqueness"]))
+        cases = err.failure_cases
         if cases["index"].null_count():
             raise ValueError(f"{model.__name__}: schema-level failure, not row-level: "
                              f"{cases.filter(pl.col('index').is_null()).rows()}") from err
