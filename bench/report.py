@@ -130,9 +130,8 @@ def _runs_note(results: dict) -> list[str]:
     return [f"The figures come from {len(results['runs'])} runs of the command: the first {first['started']} – "
             f"{first['finished']}; then " + "; ".join(f"{', '.join(r['remeasured'])} re-measured (every path) "
                                                    f"{r['started']} – {r['finished']} with `--merge`" for r in later)
-            + ". Each later run followed a change to the staging code that only later sizes exercise (memory of "
-            "the repeated-key pass and of the batch merge; then reading the raw Parquet without pyarrow's "
-            "pre-buffering), so the 1M and 3M rows figures predate them. Ratios are always within one run."]
+            + ". A later run re-measures the sizes it names (after a change that matters most at those sizes); "
+            "the other sizes keep the earlier run's figures. Ratios are always within one run."]
 
 
 def _naive_skipped(results: dict) -> list[str]:
@@ -163,13 +162,13 @@ def _profile_lines(results: dict) -> list[str]:
         return ["Not profiled in this run."]
     rows, data, text = prof
     lines = [f"pyinstrument over one urbanlake run of {rows:,} rows (wall {data['total_s']:.1f} s inside the "
-             "process, imports included; `…` = inside the line above):", "",
+             "process, after the imports and with the Dagster instance up; `…` = inside the line above):", "",
              "| phase | seconds | share |", "|---|---:|---:|"]
     for name, label in PHASE_NAMES.items():
         if name in data["phases_s"]:
             sec = data["phases_s"][name]
             lines.append(f"| {label} | {sec:.1f} | {sec / data['total_s']:.0%} |")
-    lines.append(f"| imports and start-up (rest) | {data['total_s'] - data['phases_s'].get('materialize', 0):.1f} | "
+    lines.append(f"| outside the materialization (rest) | {data['total_s'] - data['phases_s'].get('materialize', 0):.1f} | "
                  f"{1 - data['phases_s'].get('materialize', 0) / data['total_s']:.0%} |")
     head = "\n".join(text.splitlines()[:70])
     lines += ["", "<details><summary>profile (top of pyinstrument's tree)</summary>", "", "```", head, "```",
