@@ -2,7 +2,8 @@
 
 dagster-ge does not support GX 1.x, so this is the integration: a single `multi_asset_check` (GX's
 start-up, about 9 s, is paid once per run, not once per table) that validates the selected tables
-with `warehouse.quality.validate_tables` and reports each as a check result. A failed expectation
+with `warehouse.quality.validate_tables` (in a process started ahead by `urbanlake run`, see
+`warehouse/quality_process.py`) and reports each as a check result. A failed expectation
 fails that table's check (severity ERROR), never the run; the failed expectations, the figures and
 links to the Data Docs (`lake/docs/index.html`) are in the check's metadata.
 """
@@ -11,7 +12,7 @@ import dagster as dg
 
 from pipelines.resources import LakeResource
 from schemas.expectations import SUITES
-from warehouse.quality import validate_tables
+from warehouse.quality_process import validate
 
 CHECK_NAME = "great_expectations"
 
@@ -29,7 +30,7 @@ def _spec(layer: str, name: str) -> dg.AssetCheckSpec:
     description="Validates the published tables with their Great Expectations suites and builds the Data Docs.")
 def great_expectations_suites(context: dg.AssetCheckExecutionContext, lake: LakeResource):
     selected = [tuple(k.asset_key.path) for k in context.selected_asset_check_keys if k.name == CHECK_NAME]
-    results = validate_tables(lake.lake, selected, run_name=context.run.run_id)
+    results = validate(lake.lake, selected, run_name=context.run.run_id)
     for (layer, name), r in results.items():
         if r["error"] and r["status"] == "failed":
             context.log.error(f"GX could not validate {r['table']}: {r['error']}")

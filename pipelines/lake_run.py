@@ -21,6 +21,7 @@ from assets.common.partitions import BY_NAME, existing_key, partition_key
 from assets.quality import CHECK_NAME as GX_CHECK
 from assets.registry import DATASETS
 from pipelines.jobs import INGEST_JOBS, PARTITIONED, dataset_keys
+from warehouse import quality_process
 from warehouse.lake import Lake
 
 # Dagster's tags for a run over a partition range (what a single-run backfill from the UI sets).
@@ -137,10 +138,12 @@ def materialize_lake(instance: dg.DagsterInstance, lake: Lake, run_config: dict 
     release_dead_runs(instance)
     ranges, outside = delivered_partitions(lake)
     outcome = LakeRunResult(outside_partitions=outside)
-    for partitioned_by, keys in ranges.items():
-        outcome.results.append(run_partition_range(instance, partitioned_by, keys[0], keys[-1], run_config=run_config))
-    outcome.results.append(defs.resolve_job_def("lake_job").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=run_config, tags=_process_tags()))
+    with quality_process.started(lake):  # GX starts while the deliveries are ingested
+        for partitioned_by, keys in ranges.items():
+            outcome.results.append(run_partition_range(instance, partitioned_by, keys[0], keys[-1],
+                                                       run_config=run_config))
+        outcome.results.append(defs.resolve_job_def("lake_job").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config, tags=_process_tags()))
     return outcome
 
 

@@ -18,7 +18,7 @@ from pipelines.resources import LakeResource
 from schemas.expectations import SUITES
 from schemas.marts import OnlinePublicServices, TransitDaily, WardProfile, WARDS_2025
 from schemas.transport import SharedTransitBoardings
-from warehouse import quality
+from warehouse import quality, quality_process
 from warehouse.lake import Lake
 from warehouse.quality import validate_tables
 from warehouse.tables import LakeTable
@@ -186,3 +186,29 @@ def test_through_dagster_a_failed_expectation_fails_the_check_not_the_run(tmp_pa
     assert ("expect_column_values_to_be_between", "share_online") in failed
     assert online.metadata["data_docs"].value == str(tmp_path / "lake" / "docs" / "index.html")
     assert (tmp_path / "lake" / "docs" / "index.html").exists()
+
+
+def _comparable(results: dict) -> dict:
+    """What a validation found, without where its page went or how long it took."""
+    return {key: {k: v for k, v in r.items() if k not in ("page", "seconds")} for key, r in results.items()}
+
+
+def test_gx_started_ahead_in_a_process_validates_like_in_process(validated):
+    lake, results = validated
+    with quality_process.started(lake, force=True):
+        assert lake in quality_process._STARTED
+        ahead = quality_process.validate(lake, list(SUITES), run_name="ahead")
+    assert lake not in quality_process._STARTED
+    assert _comparable(ahead) == _comparable(results)
+    assert "ahead" in (lake.docs / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unused_or_failed_gx_process_is_ended_and_the_check_validates_here(validated, monkeypatch):
+    lake, results = validated
+    with quality_process.started(lake, force=True):
+        process = quality_process._STARTED[lake]
+    assert process.poll() is not None and lake not in quality_process._STARTED  # never asked: ended
+    with quality_process.started(lake, force=True):
+        quality_process._STARTED[lake].kill()
+        fallback = quality_process.validate(lake, [("mart", "ward_profile")], run_name="fallback")
+    assert _comparable(fallback)[("mart", "ward_profile")] == _comparable(results)[("mart", "ward_profile")]

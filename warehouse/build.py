@@ -35,9 +35,14 @@ def _view_sql(schema: str, name: str, files: list[str], hive: bool) -> str:
             f"{literal_list(files)}, union_by_name = true, hive_partitioning = {str(hive).lower()})")
 
 
-def delivery_ledger(lake: Lake) -> pl.DataFrame:
+def read_manifests(lake: Lake) -> list[tuple[Path, dict]]:
+    """Every table's manifest path and content, read once for a whole build."""
+    return [(path, json.loads(path.read_text(encoding="utf-8"))) for path in lake.manifests()]
+
+
+def delivery_ledger(lake: Lake, manifests: list[tuple[Path, dict]] | None = None) -> pl.DataFrame:
     """Every file the lake has been delivered, what became of it and its row accounting: `raw.deliveries`."""
-    manifests = [json.loads(p.read_text(encoding="utf-8")) for p in lake.manifests()]
+    manifests = [m for _, m in (read_manifests(lake) if manifests is None else manifests)]
     staged = {(m["table"].split(".", 1)[1], d): e for m in manifests if m["table"].startswith("staging.")
               for d, e in m["deliveries"].items()}
     rows = []
@@ -69,7 +74,8 @@ def pseudonym_key_kind(lake: Lake) -> pl.DataFrame:
                         schema={"key_kind": pl.String, "note": pl.String})
 
 
-def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str], dict[str, str]]:
+def register_views(con: duckdb.DuckDBPyConnection, lake: Lake, manifests: list[tuple[Path, dict]] | None = None,
+                   ) -> tuple[list[str], dict[str, str]]:
     """Create a schema per layer and a view per shared table of the lake.
 
     Returns the views made and, for tables whose files cannot be read, the error (one broken table
@@ -78,8 +84,7 @@ def register_views(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[list[str
     made, unreadable = [], {}
     for layer in LAYERS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {identifier(layer)}")
-    for path in lake.manifests():
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+    for path, manifest in read_manifests(lake) if manifests is None else manifests:
         if manifest.get("restricted"):
             continue  # personal data as delivered never enters the shared warehouse
         files = [str(path.parent / f) for e in manifest["deliveries"].values() for f in e["files"]]
@@ -112,12 +117,13 @@ def build_warehouse(lake: Lake) -> list[str]:
             orphan.unlink(missing_ok=True)
         tmp = lake.warehouse.with_name(f".{lake.warehouse.name}.{uuid.uuid4().hex}.tmp")
         try:
+            manifests = read_manifests(lake)
             with duckdb.connect(str(tmp)) as con:
-                made, unreadable = register_views(con, lake)
+                made, unreadable = register_views(con, lake, manifests)
                 if unreadable:  # keep the previous warehouse rather than publish one missing tables
                     raise RuntimeError(f"warehouse not rebuilt, tables cannot be read: {unreadable}")
-                catalog = _catalog(con, lake, made)
-                tables = {"raw.deliveries": delivery_ledger(lake), "main.catalog": catalog,
+                catalog = _catalog(con, manifests, made)
+                tables = {"raw.deliveries": delivery_ledger(lake, manifests), "main.catalog": catalog,
                           "main.pseudonym_key": pseudonym_key_kind(lake)}
                 for qualified, df in tables.items():
                     schema, name = qualified.split(".", 1)
@@ -134,11 +140,10 @@ def build_warehouse(lake: Lake) -> list[str]:
         return made
 
 
-def _catalog(con: duckdb.DuckDBPyConnection, lake: Lake, views: list[str]) -> pl.DataFrame:
+def _catalog(con: duckdb.DuckDBPyConnection, manifests: list[tuple[Path, dict]], views: list[str]) -> pl.DataFrame:
     rows = []
-    for path in lake.manifests():
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+    for path, manifest in manifests:
         if manifest["table"] in views:
             size = sum((path.parent / f).stat().st_size for e in manifest["deliveries"].values() for f in e["files"])
-            rows.append(catalog_row(con, manifest, size))
+            rows.append(catalog_row(con, manifest, size, str(path.parent)))
     return catalog_frame(rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 
 import duckdb
@@ -55,21 +56,48 @@ def table_checksum(entries: dict) -> str:
     return hashlib.sha256("\n".join(f"{f}:{c}" for f, c in pairs).encode()).hexdigest()
 
 
-def catalog_row(con: duckdb.DuckDBPyConnection, manifest: dict, byte_size: int) -> dict:
-    about = manifest.get("about") or {}
-    schema, name = manifest["table"].split(".", 1)
+def _data_facts(con: duckdb.DuckDBPyConnection, schema: str, name: str, temporal_column: str | None) -> tuple:
+    """Row count, temporal coverage and (column, type) pairs of the view `schema.name`, read from its data."""
     quoted = quoted_table(schema, name)
     rows = con.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]
     start = end = None
-    if about.get("temporal_column"):
-        column = identifier(about["temporal_column"])
+    if temporal_column:
+        column = identifier(temporal_column)
         start, end = con.execute(f"SELECT CAST(min({column}) AS DATE), CAST(max({column}) AS DATE) "
                                  f"FROM {quoted}").fetchone()
+    types = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema, name]).fetchall()
+    return rows, start, end, tuple(types)
+
+
+# The data facts of recent table versions: a run rebuilds the warehouse after every step, and most
+# tables have not changed since the last build. Data files are immutable and uniquely named
+# (warehouse/tables.py), so a table's directory and file list identify its content.
+_FACTS: OrderedDict[tuple, tuple] = OrderedDict()
+_FACTS_KEPT = 1024
+
+
+def _cached_data_facts(con: duckdb.DuckDBPyConnection, manifest: dict, location: str) -> tuple:
+    schema, name = manifest["table"].split(".", 1)
+    temporal_column = (manifest.get("about") or {}).get("temporal_column")
+    files = tuple(sorted(f for e in manifest["deliveries"].values() for f in e["files"]))
+    key = (location, manifest["table"], files, temporal_column)
+    if key in _FACTS:
+        _FACTS.move_to_end(key)
+    else:
+        _FACTS[key] = _data_facts(con, schema, name, temporal_column)
+        if len(_FACTS) > _FACTS_KEPT:
+            _FACTS.popitem(last=False)
+    return _FACTS[key]
+
+
+def catalog_row(con: duckdb.DuckDBPyConnection, manifest: dict, byte_size: int, location: str) -> dict:
+    """The catalog row of a table whose view `con` holds; `location` is the table's directory."""
+    about = manifest.get("about") or {}
+    schema, name = manifest["table"].split(".", 1)
+    rows, start, end, types = _cached_data_facts(con, manifest, location)
     described = {c["name"]: c for c in about.get("columns", [])}
-    columns = [{"name": n, "type": t, "description": described.get(n, {}).get("description", "")}
-               for n, t in con.execute(f"SELECT column_name, data_type FROM information_schema.columns "
-                                       f"WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-                                       [schema, name]).fetchall()]
+    columns = [{"name": n, "type": t, "description": described.get(n, {}).get("description", "")} for n, t in types]
     return {
         "table_name": manifest["table"], "layer": schema,
         "title": about.get("title", name.replace("_", " ")), "description": about.get("description", ""),

@@ -42,18 +42,19 @@ SITE = "lake"
 
 
 def validate_tables(lake: Lake, tables: Iterable[tuple[str, str]] | None = None, *,
-                    run_name: str | None = None) -> dict[tuple[str, str], dict]:
+                    run_name: str | None = None, context=None) -> dict[tuple[str, str], dict]:
     """Validate `tables` ((layer, name) keys of SUITES; default all), build the Data Docs; JSON-ready results.
 
     A table not published yet is `skipped`; an error while validating a table makes it `failed` with
-    the error text. Nothing raises out of here for a table's sake.
+    the error text. Nothing raises out of here for a table's sake. `context`: one `_context(lake)` made
+    beforehand (warehouse/quality_process.py).
     """
     keys = list(SUITES) if tables is None else list(tables)
     con, unreadable = _lake_connection(lake)
     index = lake.docs / "index.html"
     results: dict[tuple[str, str], dict] = {}
     try:
-        context, ids = _context(lake), []
+        context, ids = context or _context(lake), []
     except Exception as err:  # GX itself is broken: every table fails, the run goes on
         context = None
         results = {k: _result(SUITES[k], "failed", error=f"GX start-up: {type(err).__name__}: {err}") for k in keys}
