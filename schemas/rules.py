@@ -16,7 +16,6 @@ from schemas import geography
 
 # rule name -> reason shown to the agency in the quarantine table
 RULE_REASONS: dict[str, str] = {
-    "missing_column": "the file has no such column",
     "type": "value cannot be read as the column's type",
     "not_nullable": "required value is missing",
     "field_uniqueness": "duplicate key: an earlier row of this delivery has the same value",

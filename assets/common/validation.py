@@ -220,7 +220,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     return Outcome(valid=valid, quarantine=quarantine.select(QUARANTINE_SCHEMA.keys()), rows_in=text.height)
 
 
-_TIERS = (coercion.DAMAGE_RULES, ("missing_column", "type"))  # the first cause of a cell, most specific first
+_TIERS = (coercion.DAMAGE_RULES, ("type",))  # the first cause of a cell, most specific first
 
 
 def _first_cause_per_cell(problems: list[pl.DataFrame]) -> pl.DataFrame:
