@@ -20,7 +20,8 @@ from warehouse.lake import Lake
 # A 12-digit number standing alone whose first three digits are a province code (001-096): the shape of
 # a personal ID. (Treasury payment ids hold a 12-digit run too, but start with the year: 25…)
 TWELVE_DIGITS = r"(^|[^0-9])0([0-8][1-9]|9[0-6]|[1-8]0)[0-9]{9}([^0-9]|$)"
-PSEUDONYM = r"^[0-9a-f]{20}$"  # a keyed pseudonym: 20 hex characters, which may hold a run of digits
+# A keyed pseudonym (20 hex characters) or a SHA-256 checksum (64): hex that may hold a run of digits
+DIGEST = r"^([0-9a-f]{20}|[0-9a-f]{64})$"
 HOUSEHOLD = "hộ kinh doanh "
 
 
@@ -97,7 +98,7 @@ def scan_frame(frame: pl.DataFrame, where: str, needles: Needles) -> list[str]:
             hits.append(f"{where}.{column}: personal ID of the sample")
         if numbers & needles.cards:
             hits.append(f"{where}.{column}: card id of the sample")
-        if not series.dtype.is_float() and (values.str.contains(TWELVE_DIGITS) & ~values.str.contains(PSEUDONYM)).any():
+        if not series.dtype.is_float() and (values.str.contains(TWELVE_DIGITS) & ~values.str.contains(DIGEST)).any():
             hits.append(f"{where}.{column}: 12-digit number")
         if texts and values.str.contains_any(texts).any():
             hits.append(f"{where}.{column}: name or address of the sample")

@@ -7,7 +7,9 @@ clean, defective, missing and broken tables, and the Dagster run reuses the impo
 import datetime as dt
 import json
 import os
+import signal
 import socket
+import threading
 
 import dagster as dg
 import polars as pl
@@ -212,3 +214,26 @@ def test_an_unused_or_failed_gx_process_is_ended_and_the_check_validates_here(va
         quality_process._STARTED[lake].kill()
         fallback = quality_process.validate(lake, [("mart", "ward_profile")], run_name="fallback")
     assert _comparable(fallback)[("mart", "ward_profile")] == _comparable(results)[("mart", "ward_profile")]
+
+
+def test_an_unused_gx_process_ends_even_when_started_with_sigterm_ignored(validated):
+    # nohup-style launchers and some CI runners start us with SIGTERM ignored, and children inherit that
+    lake, _ = validated
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        ended = threading.Event()
+
+        def start_and_leave():
+            with quality_process.started(lake, force=True):
+                processes.append(quality_process._STARTED[lake])
+            ended.set()
+        processes: list = []
+        worker = threading.Thread(target=start_and_leave, daemon=True)
+        worker.start()
+        finished = ended.wait(60)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if not finished and processes:
+        processes[0].kill()  # unblock the stuck thread before failing
+    assert finished, "leaving `started` did not end the GX process"
+    assert processes[0].poll() is not None

@@ -48,9 +48,9 @@ def started(lake: Lake, force: bool = False) -> Iterator[None]:
     finally:
         process = _STARTED.pop(lake, None)
         if process is not None:  # never asked (the check did not run); it holds no lock before a request
-            process.terminate()
-            process.wait()
             process.stdin.close()
+            process.kill()  # not terminate(): a process started with SIGTERM ignored inherits that, and never ends
+            process.wait()
 
 
 def validate(lake: Lake, tables: Iterable[tuple[str, str]], run_name: str) -> dict[tuple[str, str], dict]:
