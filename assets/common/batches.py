@@ -4,8 +4,9 @@ The raw text Parquet is read `BATCH_ROWS` rows at a time and each batch goes thr
 normalise → validate → publish code as a small delivery. Two things span batches:
 
 - Duplicate keys. The contract keeps the first row of a key and quarantines the others, citing the
-  first. Before the loop, the 64-bit hash of every row's typed key goes to scratch Parquet files split
-  by hash (one file per batch's worth of rows), and each file in turn gives the hashes seen more than once. A batch holding such a row gets
+  first. Before the loop, the 64-bit hash of every row's typed key goes to scratch Arrow files split
+  by hash (one file per batch's worth of rows), and each file in turn, sorted, gives the hashes seen
+  more than once. A batch holding such a row gets
   the earlier rows of the same hash prepended ("carried"), so validation compares the real values and
   cites the first row exactly as it would in one frame (a hash collision only carries a row more);
   carried rows are then dropped from the batch's results.
