@@ -222,7 +222,7 @@ def markdown(results: dict) -> str:
         f"Machine: {m['cores']} cores, {m['memory_bytes'] / 2**30:.1f} GiB, {m['platform']}. Versions: "
         + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",
         "",
-        "This machine is shared (other work ran at the same time), so absolute times are noisy: each figure "
+        "This machine can be shared with other work, so absolute times are noisy: each figure "
         f"is the median of {results['repeats']} runs (the `runs` column says where fewer were affordable), paths interleaved, and the targets are judged as ratios "
         "against the baselines measured in the same run on the same files. Every step runs in a fresh "
         "process; peak memory is the RSS of its whole process tree (threads and children included), sampled "
