@@ -116,6 +116,25 @@ def test_duplicate_key_keeps_the_first_row_and_names_it():
     assert "row 1" in dup["reason"]
 
 
+def test_in_a_large_batch_each_repeat_cites_the_first_row_of_its_key():
+    # 200 000 rows, so polars works in parallel: the first row of a key must still be the earliest one
+    n = 200_000
+    frame = pl.DataFrame({"_row_number": [str(i) for i in range(1, n + 1)],
+                          "card_id": [f"{i % (n - 50):010d}" for i in range(n)],  # the last 50 repeat the first 50
+                          "route_id": ["32"] * n, "stop_id": ["HN-S0001"] * n,
+                          "tapped_at": [f"2025-07-01T{(i % 86400) // 3600:02d}:{(i % 3600) // 60:02d}:{i % 60:02d}"
+                                        for i in range(n)]})
+    frame = frame.with_columns(pl.when(pl.int_range(pl.len()) >= n - 50)
+                               .then(pl.col("tapped_at").gather(pl.int_range(pl.len()) - (n - 50)))
+                               .otherwise(pl.col("tapped_at")).alias("tapped_at"))
+    outcome = validate(normalise_text(frame, {}), FARE_CARD_TAPS.model, delivery_id="d", source_file="f",
+                       delivery_date=dt.date(2025, 7, 2), event_date="tapped_at")
+    dups = outcome.quarantine.filter(pl.col("rule") == "multiple_fields_uniqueness").sort("row_number")
+    assert dups["row_number"].to_list() == list(range(n - 49, n + 1))
+    assert dups["reason"].to_list() == [f"duplicate key: same card_id, tapped_at as row {r - (n - 50)} of this delivery"
+                                        for r in range(n - 49, n + 1)]
+
+
 def test_composite_key_duplicates_are_quarantined():
     later = {**rows.TRAFFIC, "vehicle_type": "car"}
     outcome = run_contract(TRAFFIC_COUNTS, [rows.TRAFFIC, later, rows.TRAFFIC])

@@ -154,7 +154,7 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]]) -> list[pl.DataFrame
             pl.all_horizontal(pl.col(key).is_not_null()))
         repeats = (whole.select(_POS, pl.struct(key).hash().alias("_h")).sort("_h")
                    .filter((h == h.shift(1)) | (h == h.shift(-1)))[_POS].sort())
-        indexed = whole.join(repeats.to_frame(), on=_POS, how="semi").with_columns(
+        indexed = whole.filter(pl.col(_POS).is_in(repeats.implode())).with_columns(  # a filter keeps the order
             pl.struct(key).is_first_distinct().alias("_is_first"))
         dup = indexed.filter(~pl.col("_is_first"))  # few rows: only they look up the row they repeat
         firsts = indexed.filter(pl.col("_is_first")).join(dup.select(key).unique(), on=key, how="semi")
