@@ -138,6 +138,19 @@ def online_public_services(gxe, col):
                                             row_condition=col("share_online") >= ONLINE_TARGET)]
 
 
+
+@suite("mart", "deceased_business_owners",
+       "Active businesses of deceased owners per ward and month of death: one row each, small counts suppressed.")
+def deceased_business_owners(gxe, col):
+    # no row-count floor: a month may well have no deceased owner of an active business
+    return [gxe.ExpectColumnValuesToBeInSet(column="ward_code", value_set=WARDS_2025),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["ward_code", "month"]),
+            gxe.ExpectColumnValuesToNotBeInSet(column="active_businesses", value_set=[1, 2, 3, 4]),
+            gxe.ExpectColumnValuesToBeInSet(column="suppressed", value_set=[True],
+                                            row_condition=col("active_businesses").is_null()),
+            gxe.ExpectColumnValuesToBeInSet(column="suppressed", value_set=[False],
+                                            row_condition=col("active_businesses").is_not_null())]
+
 # ---- staging: profiles aggregated in DuckDB over every row --------------------------------------------
 
 @suite("staging", "birth_registrations", "Per month and ward: plausible parents' ages, no child registered twice.",

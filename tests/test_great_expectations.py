@@ -18,7 +18,7 @@ import pytest
 from assets.quality import CHECK_NAME, QUALITY_CHECKS
 from pipelines.resources import LakeResource
 from schemas.expectations import SUITES
-from schemas.marts import OnlinePublicServices, TransitDaily, WardProfile, WARDS_2025
+from schemas.marts import DeceasedBusinessOwners, OnlinePublicServices, TransitDaily, WardProfile, WARDS_2025
 from schemas.transport import SharedTransitBoardings
 from warehouse import quality, quality_process
 from warehouse.lake import Lake
@@ -56,6 +56,16 @@ def transit_daily(duplicate=False) -> pl.DataFrame:
     return frame if duplicate else TransitDaily.validate(frame)
 
 
+def deceased_business_owners(defects=False) -> pl.DataFrame:
+    """Two wards in June; defective: a count of 2 shown, a suppressed count flagged as shown, a ward-month twice."""
+    wards = [WARDS_2025[0], WARDS_2025[1]] + ([WARDS_2025[0]] if defects else [])
+    frame = pl.DataFrame({"ward_code": wards, "month": [MONTHS[0]] * len(wards),
+                          "active_businesses": [2, None, 6] if defects else [6, None],
+                          "suppressed": [False, False, False] if defects else [False, True]},
+                         schema_overrides={"active_businesses": pl.Int64})
+    return frame if defects else DeceasedBusinessOwners.validate(frame)
+
+
 def fare_taps(day: int, stops: list[str], delivery: str) -> pl.DataFrame:
     return SharedTransitBoardings.validate(pl.DataFrame({
         "source_delivery": [delivery] * len(stops), "service_date": [dt.date(2025, 7, day)] * len(stops),
@@ -77,11 +87,14 @@ PUBLISHERS = {  # (layer, name) -> publish(lake, defects): the tiny lake, table 
     ("mart", "transit_daily"): lambda lake, defects: LakeTable(lake, "mart", "transit_daily").replace(
         transit_daily(duplicate=defects)),
     ("staging", "fare_card_taps"): _publish_taps,
+    ("mart", "deceased_business_owners"): lambda lake, defects: LakeTable(lake, "mart", "deceased_business_owners")
+    .replace(deceased_business_owners(defects)),
 }
 
 
 def publish_tiny_lake(lake: Lake, *, defects: bool) -> None:
     OnlinePublicServices.validate(online_public_services())  # the clean versions are valid per their contracts
+    deceased_business_owners()
     TransitDaily.validate(transit_daily())
     for publish in PUBLISHERS.values():
         publish(lake, defects)
@@ -124,6 +137,10 @@ def test_planted_defects_fail_with_the_expectation_listed(validated):
     assert share["unexpected_count"] == 1 and share["partial_unexpected_list"] == [1.7]
     transit = results[("mart", "transit_daily")]
     assert ("expect_compound_columns_to_be_unique", "['service_date', 'route_id', 'stop_id']") in _failed(transit)
+    owners = results[("mart", "deceased_business_owners")]
+    assert _failed(owners) == {("expect_column_values_to_not_be_in_set", "active_businesses"),
+                               ("expect_column_values_to_be_in_set", "suppressed"),
+                               ("expect_compound_columns_to_be_unique", "['ward_code', 'month']")}
 
 
 def test_large_tables_are_validated_on_a_profile_that_still_sees_every_row(validated):
