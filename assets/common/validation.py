@@ -133,6 +133,13 @@ def _unique_keys(schema: pa.DataFrameSchema) -> list[list[str]]:
     return keys
 
 
+def sharing_a_hash(hashes: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `hashes` whose `_h` another row has. Sorted, a repeat sits next to its twin: about
+    3× faster than hashing the hashes (`is_duplicated`)."""
+    h = pl.col("_h")
+    return hashes.sort("_h").filter((h == h.shift(1)) | (h == h.shift(-1)))
+
+
 @functools.cache
 def _without_uniqueness(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
     """The contract minus its uniqueness, which `_duplicates` judges: it must also cite the first row,
@@ -147,13 +154,10 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]]) -> list[pl.DataFrame
     found = []
     for key in keys:
         rule = "field_uniqueness" if len(key) == 1 else "multiple_fields_uniqueness"
-        # a 64-bit hash narrows the rows to those whose hash repeats (sorted, a repeat sits next to its
-        # twin: 5× faster than hashing the hashes); their real values decide, in delivery order
-        h = pl.col("_h")
+        # a 64-bit hash narrows the rows to those whose hash repeats; their real values decide, in delivery order
         whole = typed.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(_POS), ROW_NUMBER, *key).filter(
             pl.all_horizontal(pl.col(key).is_not_null()))
-        repeats = (whole.select(_POS, pl.struct(key).hash().alias("_h")).sort("_h")
-                   .filter((h == h.shift(1)) | (h == h.shift(-1)))[_POS].sort())
+        repeats = sharing_a_hash(whole.select(_POS, pl.struct(key).hash().alias("_h")))[_POS]
         indexed = whole.filter(pl.col(_POS).is_in(repeats.implode())).with_columns(  # a filter keeps the order
             pl.struct(key).is_first_distinct().alias("_is_first"))
         dup = indexed.filter(~pl.col("_is_first"))  # few rows: only they look up the row they repeat
