@@ -11,7 +11,6 @@
 
 import dagster as dg
 
-from assets.common.partitions import DAILY, MONTHLY, partitions_def
 from assets.quality import CHECK_NAME as GX_CHECK
 from assets.registry import DATASETS
 from schemas.expectations import SUITES
@@ -24,21 +23,22 @@ def dataset_keys(names) -> list[dg.AssetKey]:
     return [dg.AssetKey([layer, name]) for name in names for layer in LAYERS]
 
 
-def datasets_partitioned_by(pdef: dg.PartitionsDefinition | None) -> list[str]:
-    return [s.name for s in DATASETS if partitions_def(s.partitioned_by) == pdef]
+def datasets_partitioned_by(partitioned_by: str) -> list[str]:
+    """The datasets declared `partitioned_by` "day" or "month"."""
+    return [s.name for s in DATASETS if s.partitioned_by == partitioned_by]
 
 
-PARTITIONED_DATASETS = datasets_partitioned_by(DAILY) + datasets_partitioned_by(MONTHLY)
+PARTITIONED_DATASETS = datasets_partitioned_by("day") + datasets_partitioned_by("month")
 PARTITIONED = dg.AssetSelection.assets(*dataset_keys(PARTITIONED_DATASETS))
 GX_CHECKS_OF_PARTITIONED = dg.AssetSelection.checks(*[
     dg.AssetCheckKey(dg.AssetKey([layer, name]), GX_CHECK) for layer, name in SUITES if name in PARTITIONED_DATASETS])
 
 daily_ingest_job = dg.define_asset_job(
-    "daily_ingest_job", selection=dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by(DAILY))) - GX_CHECKS_OF_PARTITIONED,
+    "daily_ingest_job", selection=dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by("day"))) - GX_CHECKS_OF_PARTITIONED,
     description="Ingest, validate and publish the deliveries of a day (or a range of days) of the daily datasets.")
 
 monthly_ingest_job = dg.define_asset_job(
-    "monthly_ingest_job", selection=dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by(MONTHLY))) - GX_CHECKS_OF_PARTITIONED,
+    "monthly_ingest_job", selection=dg.AssetSelection.assets(*dataset_keys(datasets_partitioned_by("month"))) - GX_CHECKS_OF_PARTITIONED,
     description="Ingest, validate and publish the deliveries of a month (or a range of months) of the tax datasets.")
 
 lake_job = dg.define_asset_job(

@@ -40,8 +40,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # alive, under another user
+        pass
     return True
 
 
@@ -165,10 +165,11 @@ def backfill(instance: dg.DagsterInstance, datasets: list[str], first: dt.date, 
     outcome = LakeRunResult()
     for partitioned_by in sorted({specs[n].partitioned_by for n in datasets}):
         names = [n for n in datasets if specs[n].partitioned_by == partitioned_by]
-        first_key, last_key = (partition_key(partitioned_by, d) for d in (first, last))
-        for key in (first_key, last_key):
-            if not BY_NAME[partitioned_by].has_partition_key(key):
-                raise ValueError(f"no {partitioned_by} partition {key}: partitions run from 2024-01-01 to today")
+        first_key, last_key = (existing_key(partitioned_by, d) for d in (first, last))
+        for day, key in ((first, first_key), (last, last_key)):
+            if key is None:
+                raise ValueError(f"no {partitioned_by} partition {partition_key(partitioned_by, day)}: "
+                                 "partitions run from 2024-01-01 to today")
         outcome.results.append(run_partition_range(instance, partitioned_by, first_key, last_key,
                                                    dataset_keys(names), run_config))
     staged = dg.AssetSelection.assets(*(dg.AssetKey(["staging", n]) for n in datasets))

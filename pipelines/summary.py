@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
-from pipelines.lake_run import LakeRunResult
+from pipelines.lake_run import RANGE_END, RANGE_START, LakeRunResult
 from warehouse.build import delivery_ledger
 from warehouse.lake import Lake
 
@@ -54,5 +54,5 @@ def print_summary(lake: Lake, result: LakeRunResult) -> None:
 
 def _partitions(run: dg.ExecuteInProcessResult) -> str:
     tags = run.dagster_run.tags
-    first, last = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
+    first, last = tags.get(RANGE_START), tags.get(RANGE_END)
     return f", partitions {first} to {last}" if first else ""
