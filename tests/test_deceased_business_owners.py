@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dagster as dg
 import duckdb
 import polars as pl
 import pytest
@@ -71,3 +70,16 @@ def test_published_counts_below_five_are_suppressed(lake):
     with duckdb.connect(str(lake.warehouse), read_only=True) as con:
         rows = con.sql("select active_businesses, suppressed from mart.deceased_business_owners").fetchall()
     assert rows and all((n is None) == suppressed and (n is None or n >= SMALL_COUNT) for n, suppressed in rows)
+
+
+def test_a_count_at_the_threshold_is_shown_and_one_below_it_is_suppressed(lake):
+    shown = run_mart(lake, "deceased_business_owners", _OWNER_INPUTS, {"small": 1})
+    smallest = shown["active_businesses"].min()
+    at = run_mart(lake, "deceased_business_owners", _OWNER_INPUTS, {"small": smallest})
+    above = run_mart(lake, "deceased_business_owners", _OWNER_INPUTS, {"small": smallest + 1})
+    key = pl.col("active_businesses").is_null()
+    at_rows = at.join(shown.filter(pl.col("active_businesses") == smallest).select("ward_code", "month"),
+                      on=["ward_code", "month"])
+    above_rows = above.join(at_rows.select("ward_code", "month"), on=["ward_code", "month"])
+    assert at_rows.height and not at_rows.filter(key | pl.col("suppressed")).height  # n == small: shown
+    assert above_rows.height == at_rows.height and above_rows.filter(key & pl.col("suppressed")).height == above_rows.height
