@@ -7,12 +7,12 @@ from pathlib import Path
 
 from pyinstrument import Profiler
 
-# Functions of the asset code path whose inclusive time says what dominates a run.
+from bench.report import PHASE_NAMES
+
+# Functions of the asset code path whose inclusive time says what dominates a run (named in report.py).
 # pyinstrument samples the main thread only: work done in the batch worker threads shows as the time
 # `in_order` waits for them.
-PHASES = ["detect_encoding", "sha256_file", "check_field_counts", "write_as_text_parquet", "ingest_raw",
-          "repeated_keys", "in_order", "combine_boardings", "publish", "stage", "build_warehouse",
-          "row_accounting", "shared_contract", "materialize"]
+PHASES = list(PHASE_NAMES)
 
 
 def _phase_times(frame, found: dict[str, float], inside: frozenset = frozenset()) -> None:

@@ -78,10 +78,6 @@ def _mib(n: float) -> str:
     return f"{n / 2**20:,.0f}"
 
 
-def _floor(paths: dict) -> dict:
-    return min((paths[p] for p in ("floor_polars", "floor_duckdb")), key=lambda r: r["wall_s"])
-
-
 def plot(results: dict, out: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -90,7 +86,7 @@ def plot(results: dict, out: Path) -> None:
     scales = results["scales"]
     fig, (wall, mem) = plt.subplots(1, 2, figsize=(11, 4.2))
     for key, style in (("floor", "o-"), ("naive", "s-"), ("urbanlake", "^-")):
-        pts = [(s["rows"], _floor(s["paths"]) if key == "floor" else s["paths"][key]) for s in scales
+        pts = [(s["rows"], targets.floor_of(s["paths"]) if key == "floor" else s["paths"][key]) for s in scales
                if key == "floor" or key in s["paths"]]
         rows = [r for r, _ in pts]
         wall.plot(rows, [p["wall_s"] for _, p in pts], style, label=LABELS[key])
@@ -117,7 +113,7 @@ def _scale_table(results: dict) -> list[str]:
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for s in results["scales"]:
         p = s["paths"]
-        naive, ul, fl = p.get("naive"), p["urbanlake"], _floor(p)
+        naive, ul, fl = p.get("naive"), p["urbanlake"], targets.floor_of(p)
         naive_s = f"{naive['wall_s']:.1f}" if naive else "skipped (> 16 GB)"
         speedup = f"{naive['wall_s'] / ul['wall_s']:.2f}" if naive else "–"
         naive_mib = _mib(naive["peak_rss_bytes"]) if naive else "–"

@@ -14,6 +14,11 @@ def _at(results: dict, requested: int) -> dict | None:
     return next((s for s in results["scales"] if s["requested"] == requested), None)
 
 
+def floor_of(paths: dict) -> dict:
+    """The floor's figures: the faster of its polars and DuckDB conversions."""
+    return min((paths[p] for p in ("floor_polars", "floor_duckdb")), key=lambda r: r["wall_s"])
+
+
 def _verdict(ok: bool, miss: str) -> str:
     return "**met**" if ok else f"**missed** {miss}"
 
@@ -33,7 +38,7 @@ def judge(results: dict) -> list[dict]:
     if ten:
         p = ten["paths"]
         ul = p["urbanlake"]
-        floor = min(p["floor_polars"]["wall_s"], p["floor_duckdb"]["wall_s"])
+        floor = floor_of(p)["wall_s"]
         ratio = ul["wall_s"] / floor
         rows.append({"target": "urbanlake ≤ 3× the floor's time at 10M rows",
                      "measured": f"{ul['wall_s']:.1f} s vs floor {floor:.1f} s: {ratio:.2f}×{_in_process(ul, floor)}",
