@@ -91,6 +91,8 @@ def urbanlake(csv: Path, work: Path, delivery_date: dt.date, profile: Path | Non
     import dagster as dg
 
     import assets.common.factory, pipelines.resources  # noqa: F401,E401  (imports apart from the materialization)
+    from pipelines.loaded_code import freeze_loaded_code
+    freeze_loaded_code()  # as the code location does once it is loaded, in a run worker
     with dg.DagsterInstance.ephemeral() as instance:  # a deployment's instance is up before a run starts
         started = time.perf_counter()
         if profile is None:

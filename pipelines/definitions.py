@@ -14,6 +14,7 @@ from assets.transport.transit_daily import transit_daily
 from assets.reference import REFERENCE_ASSETS
 from assets.registry import DATASETS
 from pipelines.jobs import daily_ingest_job, lake_job, monthly_ingest_job
+from pipelines.loaded_code import freeze_loaded_code
 from pipelines.resources import lake_resource_from_env
 from pipelines.schedules import SCHEDULES
 from pipelines.sensors import landing_sensor
@@ -36,3 +37,5 @@ defs = dg.Definitions(
     sensors=[landing_sensor, computed_tables_automation],
     resources={"lake": lake_resource_from_env()},
 )
+
+freeze_loaded_code()  # last: the code location is loaded (see pipelines/loaded_code.py)

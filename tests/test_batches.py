@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from assets.common import batches
+from assets.common import batches, staging
 from assets.common.factory import dataset_assets
 from assets.transport import FARE_CARD_TAPS
 from pipelines.resources import LakeResource
@@ -40,9 +40,10 @@ def taps_with_a_late_repeat(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def staged_in_batches(tmp_path_factory, taps_with_a_late_repeat):
-    """The delivery staged 400 rows at a time (8 batches)."""
+    """The delivery staged 400 rows at a time (8 batches), their boardings folded together every few batches."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(batches, "BATCH_ROWS", 400)
+        mp.setattr(staging, "_COMBINE_ROWS", 600)  # a batch's boardings: about 300 rows
         return _stage(tmp_path_factory.mktemp("batched"), taps_with_a_late_repeat[0])
 
 

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from assets.common.csv_shape import fields_add_up
+from assets.common import encodings
 from assets.common.landing import UnreadableDelivery, detect_encoding, discover, write_as_text_parquet
 
 
@@ -40,6 +41,17 @@ def test_legacy_windows_1258_file_is_read_as_vietnamese(tmp_path):
     assert (rows, encoding) == (1, "cp1258")
     assert frame["name"].str.normalize("NFC").item() == "Nguyễn Thị Ánh" == text.splitlines()[1].split(",")[0]
     assert frame["id"].item() == "001195000002"
+
+
+def test_a_character_cut_at_a_read_boundary_is_judged_with_the_bytes_after_it(tmp_path, monkeypatch):
+    """Pure-ASCII reads skip the UTF-8 decoder, except right after a read that ended inside a character."""
+    monkeypatch.setattr(encodings, "_CHUNK", 8)
+    # 8-byte reads; the second ends with the first two of the three bytes of "ễ" (e1 bb 85)
+    whole = _deliver(tmp_path, "a/whole.csv", b"name,id\n" + b"Nguyy,\xe1\xbb" + b"\x85n,1234\n")
+    # an ASCII read in between: the two pieces are not one character, whatever comes after
+    cut = _deliver(tmp_path, "a/cut.csv", b"name,id\n" + b"Nguyy,\xe1\xbb" + b"xxxxxxx\n" + b"\x85n,1234\n")
+    assert detect_encoding(whole) == "utf-8"
+    assert detect_encoding(cut) != "utf-8"
 
 
 def test_leading_zeros_and_bom_survive_csv(tmp_path):

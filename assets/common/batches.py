@@ -44,6 +44,9 @@ B, T = TypeVar("B"), TypeVar("T")
 class Batch:
     text: pl.DataFrame        # raw text of the batch, carried rows first
     carried: frozenset[int]   # row numbers of earlier rows prepended only so that repeats of their key cite them
+    # Row numbers of the batch's rows whose key hash another row of the delivery shares: the only rows
+    # that can be duplicates (None: not known, every row is a candidate)
+    key_repeats: pl.Series | None = None
 
 
 def row_count(files: list[Path]) -> int:
@@ -89,13 +92,16 @@ def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]
                       tmp: Path, parts: int) -> list[Path]:
     """The key hashes of every row, spread over `parts` Arrow files by hash (a repeated key always
     lands in one file); returns the files written. Uncompressed Arrow: written and read back at memory speed."""
+    def split(batch: pl.DataFrame) -> dict[int, pa.Table]:  # in the worker threads, like the hashing
+        hashed = _key_hashes(spec, batch, keys).with_columns((pl.col("_h") % parts).alias("_part"))
+        return {part: frame.to_arrow()
+                for (part,), frame in hashed.partition_by("_part", as_dict=True, include_key=False).items()}
+
     writers: dict[int, pa.RecordBatchStreamWriter] = {}
     try:
-        for _, hashed in in_order(lambda batch: _key_hashes(spec, batch, keys),
-                                  raw_batches(files, batch_rows, _key_columns(spec, files, keys))):
-            hashed = hashed.with_columns((pl.col("_h") % parts).alias("_part"))
-            for (part,), frame in hashed.partition_by("_part", as_dict=True, include_key=False).items():
-                table = frame.to_arrow()
+        # the key columns alone: twice the rows per read hold about the memory of a whole batch
+        for _, by_part in in_order(split, raw_batches(files, 2 * batch_rows, _key_columns(spec, files, keys))):
+            for part, table in by_part.items():
                 if part not in writers:
                     writers[part] = pa.ipc.new_stream(tmp / f"keys-{part}.arrow", table.schema)
                 writers[part].write_table(table)
@@ -138,12 +144,13 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
     kept = None  # raw rows of earlier batches whose key hash a later row shares
     for batch in raw_batches(files, batch_rows):
         lo, hi = batch.select(numbers.min()).item(), batch.select(numbers.max()).item()
-        hashes = shared.filter(pl.col(ROW_NUMBER).is_between(lo, hi))["_h"].unique().implode()
-        needed = shared.filter((pl.col(ROW_NUMBER) < lo) & pl.col("_h").is_in(hashes))[ROW_NUMBER].unique()
+        here = shared.filter(pl.col(ROW_NUMBER).is_between(lo, hi))
+        needed = shared.filter((pl.col(ROW_NUMBER) < lo) & pl.col("_h").is_in(here["_h"].unique().implode()))[
+            ROW_NUMBER].unique()
         carried = kept.filter(numbers.is_in(needed.implode())).sort(ROW_NUMBER) if len(needed) else None
         # one chunk: polars 2.1 panics (binview `i < self.len()`) filtering string columns of a two-chunk frame
         yield Batch(pl.concat([carried, batch], rechunk=True) if carried is not None else batch,
-                    frozenset(needed.to_list()))
+                    frozenset(needed.to_list()), key_repeats=pl.concat([needed, here[ROW_NUMBER]]))
         mine = batch.filter(numbers.is_in(shared[ROW_NUMBER].implode()))
         kept = mine if kept is None else pl.concat([kept, mine])
 

@@ -52,7 +52,8 @@ def _is_utf8(path: Path) -> bool:
     with path.open("rb") as f:
         try:
             while chunk := f.read(_CHUNK):
-                decoder.decode(chunk)
+                if not (chunk.isascii() and not decoder.getstate()[0]):  # ASCII after a whole character is valid
+                    decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return False

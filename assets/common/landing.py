@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from assets.common.landing_paths import landing_files, plain_component
 
 FORMATS = (".csv", ".json", ".ndjson", ".jsonl", ".xlsx")
 ROW_NUMBER = "_row_number"
+# The raw text is written once and read twice by staging: lz4 writes and reads it about 30 % faster than
+# zstd, for files about 1.5× larger (a standard Parquet codec: Spark and Trino read it).
+RAW_COMPRESSION = "lz4"
 _CHUNK = 1 << 20
 
 
@@ -134,18 +138,23 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
                 encoding = detect_encoding(delivery.path)
                 source = delivery.path if encoding == "utf-8" else _transcode(delivery.path, encoding, Path(tmp))
                 separator = sniff_separator(source)
-                check_field_counts(source, separator)
                 frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
                                     separator=separator, truncate_ragged_lines=False)
-                try:
-                    frame.sink_parquet(out, compression="zstd")  # streams: a large delivery never sits in memory
-                except pl.exceptions.ComputeError:
-                    # a row too long, offset in the totals by one too short: name them
-                    check_field_counts(source, separator, trust_totals=False)
-                    raise
+                with ThreadPoolExecutor(1, thread_name_prefix="field-counts") as pool:
+                    # counted beside the sink (a byte count in Python, while polars parses in its own threads);
+                    # a file whose rows do not all have the header's fields is rejected by it, sunk or not
+                    shape = pool.submit(check_field_counts, source, separator)
+                    try:
+                        frame.sink_parquet(out, compression=RAW_COMPRESSION)  # streams: never whole in memory
+                    except pl.exceptions.ComputeError:
+                        shape.result()
+                        # a row too long, offset in the totals by one too short: name them
+                        check_field_counts(source, separator, trust_totals=False)
+                        raise
+                    shape.result()
             else:
                 df = _read_excel(delivery.path) if suffix == ".xlsx" else _read_json(delivery.path)
-                df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, compression="zstd")
+                df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, compression=RAW_COMPRESSION)
         rows = pl.scan_parquet(out).select(pl.len()).collect().item()
     except UnreadableDelivery:
         raise

@@ -27,6 +27,7 @@ from warehouse.locks import one_run_per_dataset
 from warehouse.tables import LakeTable
 
 _PERIOD = "period"
+_COMBINE_ROWS = 1_000_000  # aggregate rows held before they are folded together
 
 @dataclass
 class StageReport:
@@ -80,10 +81,12 @@ def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, co
 
 def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: PublishedKeys | None,
                             delivery_id: str, raw_entry: dict, pseudonymiser: Pseudonymiser,
-                            carried: frozenset[int] = frozenset()) -> tuple[pl.DataFrame, pl.DataFrame]:
+                            carried: frozenset[int] = frozenset(), key_repeats: pl.Series | None = None,
+                            ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows' shared form (with `_row_number` where rows are kept) and their quarantine rows.
 
-    `carried` rows (of an earlier batch) are validated only so that a repeat of their key cites them.
+    `carried` rows (of an earlier batch) are validated only so that a repeat of their key cites them;
+    `key_repeats`, if known, are the only rows whose key can repeat (see `validation.validate`).
     """
     source = raw_entry["source_file"]
     try:
@@ -95,7 +98,7 @@ def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: Pub
         text = spec.prepare(text)
     outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=source,
                        delivery_date=dt.date.fromisoformat(raw_entry["delivery_date"]),
-                       event_date=spec.event_date, personal=spec.personal)
+                       event_date=spec.event_date, personal=spec.personal, key_repeats=key_repeats)
     valid, quarantined = outcome.valid, outcome.quarantine
     if carried:
         valid = valid.filter(~pl.col(ROW_NUMBER).is_in(list(carried)))
@@ -124,11 +127,13 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     columns = list(spec.shared_model.to_schema().columns)
     shared_parts = StagedParts(staging, delivery_id, _PERIOD if spec.period else None)
     quarantine_parts = StagedParts(quarantine, delivery_id)
-    combined, published_keys = None, []
+    to_combine: list[pl.DataFrame] = []  # batches' aggregates, folded together as they pile up
+    published_keys = []
     accounting = {"rows_in": 0, "rows_published": 0, "rows_quarantined": 0}
     try:
         def work(batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
-            return _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry, pseudonymiser, batch.carried)
+            return _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry, pseudonymiser, batch.carried,
+                                           batch.key_repeats)
         for batch, (shared, quarantined) in in_order(work, delivery_batches(spec, files, workdir=raw.dir)):
             quarantined = quarantined.cast(QUARANTINE_SCHEMA).select(QUARANTINE_SCHEMA.keys())
             shared = shared.drop("_row_number", strict=False).select(columns)
@@ -137,13 +142,16 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
             quarantine_parts.write(quarantined)
             if keys is not None:
                 published_keys.append(shared.select(keys.frame.columns))
-            if spec.combine:  # folded in as batches come, so it stays the size of the aggregate
-                combined = spec.combine(shared if combined is None else pl.concat([combined, shared]))
+            if spec.combine:  # folded now and then, so it stays about the size of the aggregate
+                to_combine.append(shared)
+                if sum(f.height for f in to_combine) > _COMBINE_ROWS:
+                    to_combine = [spec.combine(pl.concat(to_combine))]
             else:
                 accounting["rows_published"] += _published_rows(spec, shared)
                 shared_parts.write(_with_period(spec, shared))
         if spec.combine:
-            shared = combined if combined is not None else empty_frame(spec.shared_model).select(columns)
+            shared = (spec.combine(pl.concat(to_combine)) if to_combine
+                      else empty_frame(spec.shared_model).select(columns))
             accounting["rows_published"] = _published_rows(spec, shared)
             shared_parts.write(_with_period(spec, shared))
         if accounting["rows_in"] != accounting["rows_published"] + accounting["rows_quarantined"]:

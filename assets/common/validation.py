@@ -150,16 +150,18 @@ def _without_uniqueness(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
     return schema
 
 
-def _duplicates(typed: pl.DataFrame, keys: list[list[str]]) -> list[pl.DataFrame]:
+def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Series | None) -> list[pl.DataFrame]:
     found = []
     for key in keys:
         rule = "field_uniqueness" if len(key) == 1 else "multiple_fields_uniqueness"
-        # a 64-bit hash narrows the rows to those whose hash repeats; their real values decide, in delivery order
         whole = typed.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(_POS), ROW_NUMBER, *key).filter(
             pl.all_horizontal(pl.col(key).is_not_null()))
-        repeats = sharing_a_hash(whole.select(_POS, pl.struct(key).hash().alias("_h")))[_POS]
-        indexed = whole.filter(pl.col(_POS).is_in(repeats.implode())).with_columns(  # a filter keeps the order
-            pl.struct(key).is_first_distinct().alias("_is_first"))
+        if key_repeats is None:  # a 64-bit hash narrows the rows to those whose hash repeats
+            candidates = pl.col(_POS).is_in(sharing_a_hash(whole.select(_POS, pl.struct(key).hash().alias("_h")))[_POS].implode())
+        else:  # the delivery's hash pass has narrowed them already
+            candidates = pl.col(ROW_NUMBER).is_in(key_repeats.implode())
+        # their real values decide, in delivery order (a filter keeps the order)
+        indexed = whole.filter(candidates).with_columns(pl.struct(key).is_first_distinct().alias("_is_first"))
         dup = indexed.filter(~pl.col("_is_first"))  # few rows: only they look up the row they repeat
         firsts = indexed.filter(pl.col("_is_first")).join(dup.select(key).unique(), on=key, how="semi")
         dup = dup.join(firsts.select(*key, pl.col(ROW_NUMBER).alias("_first")), on=key, how="left",
@@ -172,8 +174,12 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]]) -> list[pl.DataFrame
 
 
 def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id: str, source_file: str,
-             delivery_date: dt.date, event_date: str | None, personal: tuple[str, ...] = ()) -> Outcome:
-    """Validate one delivery (a frame of normalised text plus `_row_number`) against its contract."""
+             delivery_date: dt.date, event_date: str | None, personal: tuple[str, ...] = (),
+             key_repeats: pl.Series | None = None) -> Outcome:
+    """Validate one delivery (a frame of normalised text plus `_row_number`) against its contract.
+
+    `key_repeats`: if known, the row numbers of the only rows whose key can repeat (a superset of the
+    duplicates and the rows they repeat, as `batches.repeated_keys` finds them)."""
     schema = model.to_schema()
     problems: list[pl.DataFrame] = []
     all_rows = pl.int_range(0, pl.len(), dtype=pl.Int64)
@@ -213,7 +219,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
             "reason": [reason if ctx == "DataFrameSchema" else f"{c}: {reason}"
                        for (_, reason), ctx, c in zip(described, cases["schema_context"], cases["column"])],
         }, schema={_POS: pl.Int64, "column": pl.String, "rule": pl.String, "reason": pl.String}))
-    problems.extend(_duplicates(typed, _unique_keys(schema)))
+    problems.extend(_duplicates(typed, _unique_keys(schema), key_repeats))
 
     failures = _first_cause_per_cell(problems)
     quarantine = _offending_values(failures, delivered, typed, model, personal).with_columns(
