@@ -17,13 +17,14 @@ LABELS = {"floor": "floor (fastest of polars / DuckDB, no checks)", "naive": "na
 PHASE_NAMES = {
     "materialize": "Dagster materialization (everything below, plus Dagster's own work)",
     "ingest_raw": "raw asset: landing → text Parquet", "sha256_file": "… SHA-256 of the landing file",
-    "write_as_text_parquet": "… CSV → text Parquet (the two lines below, then the polars sink)",
-    "detect_encoding": "… … encoding detection", "check_field_counts": "… … fields per row (delimiter totals)",
+    "write_as_text_parquet": "… CSV → text Parquet (the line below, then the polars sink, with the fields per row "
+                             "counted beside it in a thread)",
+    "detect_encoding": "… … encoding detection (pure-ASCII reads skip the UTF-8 decoder)",
     "stage": "staging asset: every delivery",
     "in_order": "… batches through the two worker threads (trim, type, validate, quarantine, aggregate), "
                 "as the main thread sees it: reading, hash pass, waiting for the workers",
     "repeated_keys": "… … repeated keys across batches (hash pass, hashing in the workers)",
-    "combine_boardings": "… … fold each batch's boardings into the delivery's",
+    "combine_boardings": "… … fold the batches' boardings together",
     "publish": "… write Parquet parts (LakeTable)",
     "build_warehouse": "… rebuild the DuckDB warehouse + catalog", "row_accounting": "check row_accounting",
     "shared_contract": "check shared_contract"}
