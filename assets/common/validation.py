@@ -157,7 +157,8 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Seri
         whole = typed.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(_POS), ROW_NUMBER, *key).filter(
             pl.all_horizontal(pl.col(key).is_not_null()))
         if key_repeats is None:  # a 64-bit hash narrows the rows to those whose hash repeats
-            candidates = pl.col(_POS).is_in(sharing_a_hash(whole.select(_POS, pl.struct(key).hash().alias("_h")))[_POS].implode())
+            hashes = whole.select(_POS, pl.struct(key).hash().alias("_h"))
+            candidates = pl.col(_POS).is_in(sharing_a_hash(hashes)[_POS].implode())
         else:  # the delivery's hash pass has narrowed them already
             candidates = pl.col(ROW_NUMBER).is_in(key_repeats.implode())
         # their real values decide, in delivery order (a filter keeps the order)
