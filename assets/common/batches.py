@@ -6,10 +6,10 @@ normalise → validate → publish code as a small delivery. Two things span bat
 - Duplicate keys. The contract keeps the first row of a key and quarantines the others, citing the
   first. Before the loop, the 64-bit hash of every row's typed key goes to scratch Arrow files split
   by hash (one file per batch's worth of rows), and each file in turn, sorted, gives the hashes seen
-  more than once. A batch holding such a row gets
-  the earlier rows of the same hash prepended ("carried"), so validation compares the real values and
-  cites the first row exactly as it would in one frame (a hash collision only carries a row more);
-  carried rows are then dropped from the batch's results.
+  more than once. A batch holding such a row gets the earlier rows of the same hash prepended
+  ("carried"), so validation compares the real values and cites the first row exactly as it would in
+  one frame (a hash collision only carries a row more); carried rows are then dropped from the
+  batch's results. Only the rows with a shared hash (`Batch.key_repeats`) are compared at all.
 - Outputs. Each batch's parts are written as they come and committed once, after the delivery's
   accounting holds (`StagedParts`); a publisher that aggregates merges its batches with `combine`.
 """
