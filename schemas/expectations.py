@@ -138,7 +138,6 @@ def online_public_services(gxe, col):
                                             row_condition=col("share_online") >= ONLINE_TARGET)]
 
 
-
 @suite("mart", "deceased_business_owners",
        "Active businesses of deceased owners per ward and month of death: one row each, small counts suppressed.")
 def deceased_business_owners(gxe, col):
@@ -150,6 +149,7 @@ def deceased_business_owners(gxe, col):
                                             row_condition=col("active_businesses").is_null()),
             gxe.ExpectColumnValuesToBeInSet(column="suppressed", value_set=[False],
                                             row_condition=col("active_businesses").is_not_null())]
+
 
 # ---- staging: profiles aggregated in DuckDB over every row --------------------------------------------
 

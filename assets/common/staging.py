@@ -27,7 +27,7 @@ from warehouse.locks import one_run_per_dataset
 from warehouse.tables import LakeTable
 
 _PERIOD = "period"
-_COMBINE_ROWS = 1_000_000  # aggregate rows held before they are folded together
+_COMBINE_ROWS = 1_000_000  # batches' aggregate rows held before they are folded together
 
 @dataclass
 class StageReport:
@@ -127,8 +127,8 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     columns = list(spec.shared_model.to_schema().columns)
     shared_parts = StagedParts(staging, delivery_id, _PERIOD if spec.period else None)
     quarantine_parts = StagedParts(quarantine, delivery_id)
-    to_combine: list[pl.DataFrame] = []  # batches' aggregates, folded together as they pile up
-    published_keys = []
+    to_combine: list[pl.DataFrame] = []  # the aggregate so far, then the batches' aggregates since
+    unfolded, published_keys = 0, []
     accounting = {"rows_in": 0, "rows_published": 0, "rows_quarantined": 0}
     try:
         def work(batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -144,8 +144,9 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
                 published_keys.append(shared.select(keys.frame.columns))
             if spec.combine:  # folded now and then, so it stays about the size of the aggregate
                 to_combine.append(shared)
-                if sum(f.height for f in to_combine) > _COMBINE_ROWS:
-                    to_combine = [spec.combine(pl.concat(to_combine))]
+                unfolded += shared.height  # since the last fold: a large aggregate is not folded at every batch
+                if unfolded > _COMBINE_ROWS:
+                    to_combine, unfolded = [spec.combine(pl.concat(to_combine))], 0
             else:
                 accounting["rows_published"] += _published_rows(spec, shared)
                 shared_parts.write(_with_period(spec, shared))
