@@ -128,7 +128,8 @@ def repeated_keys(spec: DatasetSpec, files: list[Path], rows: int, batch_rows: i
             written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp), parts)
         except StructureError:
             return found  # every row will be quarantined as file_structure: no key to compare
-        return pl.concat([found, *(sharing_a_hash(pl.read_ipc_stream(f)) for f in written)]).sort(ROW_NUMBER)
+        repeats = (shared for _, shared in in_order(lambda f: sharing_a_hash(pl.read_ipc_stream(f)), iter(written)))
+        return pl.concat([found, *repeats]).sort(ROW_NUMBER)
 
 
 def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
@@ -151,7 +152,7 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
         # one chunk: polars 2.1 panics (binview `i < self.len()`) filtering string columns of a two-chunk frame
         yield Batch(pl.concat([carried, batch], rechunk=True) if carried is not None else batch,
                     frozenset(needed.to_list()), key_repeats=pl.concat([needed, here[ROW_NUMBER]]))
-        mine = batch.filter(numbers.is_in(shared[ROW_NUMBER].implode()))
+        mine = batch.filter(numbers.is_in(here[ROW_NUMBER].implode()))
         kept = mine if kept is None else pl.concat([kept, mine])
 
 

@@ -114,7 +114,8 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
     if not checks:
         return []
     # cheap tests over every row; the regular expressions only over the few rows they leave
-    frame = text.with_row_index(position).with_columns(pl.col(position).cast(pl.Int64))
+    checked = list(dict.fromkeys(name for _, _, name, _, _ in checks))  # each test reads its own column only
+    frame = text.select(checked).with_row_index(position).with_columns(pl.col(position).cast(pl.Int64))
     suspects = frame.filter(pl.any_horizontal(cheap.fill_null(False) for cheap, *_ in checks))
     found = [suspects.filter((cheap & precise).fill_null(False)).select(_problem(pl.col(position), name, rule, reason))
              for cheap, precise, name, rule, reason in checks]

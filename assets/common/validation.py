@@ -212,14 +212,14 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
         if cases["index"].null_count():
             raise ValueError(f"{model.__name__}: schema-level failure, not row-level: "
                              f"{cases.filter(pl.col('index').is_null()).rows()}") from err
-        described = [describe(c) for c in cases["check"]]
-        problems.append(pl.DataFrame({
-            _POS: cases["index"].cast(pl.Int64),
-            "column": [None if ctx == "DataFrameSchema" else c for ctx, c in zip(cases["schema_context"], cases["column"])],
-            "rule": [r for r, _ in described],
-            "reason": [reason if ctx == "DataFrameSchema" else f"{c}: {reason}"
-                       for (_, reason), ctx, c in zip(described, cases["schema_context"], cases["column"])],
-        }, schema={_POS: pl.Int64, "column": pl.String, "rule": pl.String, "reason": pl.String}))
+        described = {c: describe(c) for c in cases["check"].unique()}  # a few labels, many cases
+        on_frame = pl.col("schema_context") == "DataFrameSchema"
+        reason = pl.col("check").replace_strict({c: r for c, (_, r) in described.items()}, return_dtype=pl.String)
+        problems.append(cases.select(
+            pl.col("index").cast(pl.Int64).alias(_POS),
+            pl.when(on_frame).then(None).otherwise(pl.col("column")).cast(pl.String).alias("column"),
+            pl.col("check").replace_strict({c: r for c, (r, _) in described.items()}, return_dtype=pl.String).alias("rule"),
+            pl.when(on_frame).then(reason).otherwise(pl.format("{}: {}", pl.col("column"), reason)).alias("reason")))
     problems.extend(_duplicates(typed, _unique_keys(schema), key_repeats))
 
     failures = _first_cause_per_cell(problems)
