@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 
-.PHONY: setup run ingest test ui lock clean bench
+.PHONY: setup run ingest test ui screenshots lock clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: setup
 
 ui: setup
 	$(BIN)/urbanlake ui $(ARGS)
+
+# The README's lineage pictures (docs/lineage*.png), taken by the browser test from a real `urbanlake ui`
+screenshots: setup
+	URBANLAKE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_ui.py -k browser $(ARGS)
 
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
