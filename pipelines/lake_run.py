@@ -18,9 +18,8 @@ import dagster as dg
 
 from assets.common import landing
 from assets.common.partitions import BY_NAME, existing_key, partition_key
-from assets.quality import CHECK_NAME as GX_CHECK
 from assets.registry import DATASETS
-from pipelines.jobs import INGEST_JOBS, PARTITIONED, dataset_keys
+from pipelines.jobs import INGEST_JOBS, PARTITIONED, checks_without_gx, dataset_keys
 from warehouse import quality_process
 from warehouse.lake import Lake
 
@@ -123,11 +122,10 @@ def run_partition_range(instance: dg.DagsterInstance, partitioned_by: str, first
 
 
 def without_gx(job: dg.JobDefinition, assets: set[dg.AssetKey]) -> dg.JobDefinition:
-    """The job narrowed to these assets and their own checks, without the Great Expectations suites
-    (GX takes ~8 s to start; the daily lake_job and `urbanlake run` validate every table with it)."""
+    """The job narrowed to these assets and their checks but Great Expectations (`checks_without_gx`)."""
     from pipelines.definitions import defs
 
-    checks = {k for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key in assets and k.name != GX_CHECK}
+    checks = set(checks_without_gx(defs.resolve_asset_graph(), assets))
     return job.get_subset(asset_selection=assets, asset_check_selection=checks)
 
 

@@ -27,11 +27,10 @@ import json
 import dagster as dg
 
 from assets.common import landing
-from assets.common.checks import ROW_ACCOUNTING, SHARED_CONTRACT
 from assets.common.dataset import DatasetSpec
 from assets.common.partitions import existing_key
 from assets.registry import DATASETS
-from pipelines.jobs import INGEST_JOBS, daily_ingest_job, dataset_keys, lake_job, monthly_ingest_job
+from pipelines.jobs import INGEST_JOBS, checks_without_gx, daily_ingest_job, dataset_keys, lake_job, monthly_ingest_job
 from pipelines.resources import LakeResource
 from warehouse.lake import Lake
 from warehouse.tables import sha256_file
@@ -57,14 +56,13 @@ def _target(spec: DatasetSpec, delivery: landing.Delivery) -> tuple[str, str | N
     return (INGEST_JOBS[spec.partitioned_by].name, key) if key else None
 
 
-def _run_request(job_name: str, partition: str | None, datasets: set[str], files: dict[str, str]) -> dg.RunRequest:
+def _run_request(asset_graph, job_name: str, partition: str | None, datasets: set[str],
+                 files: dict[str, str]) -> dg.RunRequest:
     run_key = hashlib.sha256(json.dumps([job_name, partition, sorted(files.items())]).encode()).hexdigest()
     names = sorted(datasets)
     return dg.RunRequest(
         run_key=run_key, job_name=job_name, partition_key=partition, asset_selection=dataset_keys(names),
-        # the step's own checks only: GX runs with the daily lake_job, not on every delivery
-        asset_check_keys=[dg.AssetCheckKey(dg.AssetKey(["staging", n]), c) for n in names
-                          for c in (ROW_ACCOUNTING, SHARED_CONTRACT)],
+        asset_check_keys=checks_without_gx(asset_graph, set(dataset_keys(names))),
         tags={"urbanlake/datasets": ",".join(names), "urbanlake/files": str(len(files))})
 
 
@@ -122,7 +120,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> d
                     taken[other][2] = None
                     holder[content] = other
 
-    requests = [_run_request(job, partition, datasets, files)
+    requests = [_run_request(context.repository_def.asset_graph, job, partition, datasets, files)
                 for (job, partition), (datasets, files) in sorted(launch.items(), key=lambda t: (t[0][0], t[0][1] or ""))]
     new_cursor = json.dumps({"pending": pending, "taken": taken}, separators=(",", ":"))
     if not requests:
