@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from assets.common import landing
-from assets.common.partitions import BY_NAME, existing_key, partition_key
+from assets.common.partitions import existing_key, partition_key
 from assets.registry import DATASETS
 from pipelines.jobs import INGEST_JOBS, PARTITIONED, checks_without_gx, dataset_keys
 from warehouse import quality_process
@@ -178,24 +178,4 @@ def backfill(instance: dg.DagsterInstance, datasets: list[str], first: dt.date, 
         job = without_gx(defs.resolve_job_def("lake_job"), set(computed))
         outcome.results.append(job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
                                                       tags=_process_tags()))
-    return outcome
-
-
-def materialize_datasets(assets: list[dg.AssetsDefinition], lake: Lake, instance: dg.DagsterInstance | None = None,
-                         resources: dict | None = None) -> LakeRunResult:
-    """`dg.materialize` of assets of any partitionings: each partitioned group over the range of delivery
-    dates its datasets have in the landing zone (nothing if none), then the unpartitioned assets."""
-    names = {key.path[-1] for a in assets for key in a.keys}
-    keys_by, _ = delivered_partitions(lake, names=names)
-    outcome = LakeRunResult()
-    for by, pdef in sorted(BY_NAME.items()):
-        group = [a for a in assets if a.partitions_def == pdef]
-        if group and keys_by.get(by):
-            first, last = keys_by[by][0], keys_by[by][-1]
-            outcome.results.append(dg.materialize(group, instance=instance, resources=resources, raise_on_error=False,
-                                                  tags={RANGE_START: first, RANGE_END: last}))
-    unpartitioned = [a for a in assets if a.partitions_def is None]
-    if unpartitioned:
-        outcome.results.append(dg.materialize(unpartitioned, instance=instance, resources=resources,
-                                              raise_on_error=False))
     return outcome

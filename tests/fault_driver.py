@@ -78,7 +78,7 @@ def _materialize(env: dict, datasets: list[str], kill: tuple[str, int, str] | No
     if work_log:
         _record_work(work_log, 0.2)
     assets = [a for spec in DATASETS if spec.name in datasets for a in dataset_assets(spec)]
-    from pipelines.lake_run import materialize_datasets
+    from tests.materialize import materialize_datasets
     from warehouse.lake import Lake
     result = materialize_datasets(assets, Lake.from_env(), resources={"lake": lake_resource_from_env()})
     os._exit(0 if result.success else 1)

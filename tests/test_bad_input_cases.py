@@ -48,7 +48,7 @@ def materialize(spec):
     """The dataset's raw and staging assets as the code location defines them (checks included), over
     every partition (delivery date) of the landing zone if the dataset is partitioned."""
     from pipelines.definitions import defs
-    from pipelines.lake_run import materialize_datasets
+    from tests.materialize import materialize_datasets
     assets = [defs.resolve_assets_def(dg.AssetKey([layer, spec.name])) for layer in ("raw", "staging")]
     return materialize_datasets(assets, Lake.from_env())  # the assets carry the lake resource of the definitions
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from assets.common.factory import dataset_assets
-from pipelines.lake_run import materialize_datasets
+from tests.materialize import materialize_datasets
 from assets.common.pseudonyms import Pseudonymiser
 from assets.cross_agency import _OWNER_INPUTS, deceased_business_owners
 from assets.registry import DATASETS
