@@ -60,3 +60,12 @@ def test_a_killed_cli_run_releases_its_warehouse_slot_for_the_next_run():
         assert storage.get_concurrency_info("warehouse").active_slot_count == 0
         assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
         assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED
+
+
+def test_shared_deployment_instance_keeps_the_embedded_queue_pools_monitoring_retries_and_telemetry():
+    # Dagster's yaml has no includes: the two files repeat these blocks, and must not drift apart
+    import yaml
+
+    embedded, shared = (yaml.safe_load((PROJECT / f).read_text()) for f in ("dagster.yaml", "deploy/dagster.yaml"))
+    for block in ("telemetry", "concurrency", "run_monitoring", "run_retries"):
+        assert shared[block] == embedded[block], block
