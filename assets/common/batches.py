@@ -158,7 +158,8 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
 
 def in_order(work: Callable[[B], T], batches: Iterator[B], workers: int | None = None) -> Iterator[tuple[B, T]]:
     """`work` on each batch, `workers` at a time in threads (polars and DuckDB release the GIL), results in
-    batch order; at most `workers` batches are read ahead, so memory stays bounded."""
+    batch order. One batch more than `workers` is read ahead, so that a worker finding its batch done
+    starts the next while the main thread takes the results; memory stays bounded."""
     workers = workers or WORKERS
     if workers <= 1:
         yield from ((b, work(b)) for b in batches)
@@ -167,7 +168,7 @@ def in_order(work: Callable[[B], T], batches: Iterator[B], workers: int | None =
         pending: deque = deque()
         for batch in batches:
             pending.append((batch, pool.submit(work, batch)))
-            if len(pending) >= workers:
+            if len(pending) > workers:
                 done, future = pending.popleft()
                 yield done, future.result()
         while pending:
