@@ -227,7 +227,8 @@ def markdown(results: dict) -> str:
         f"is the median of {results['repeats']} runs (the `runs` column says where fewer were affordable), paths interleaved, and the targets are judged as ratios "
         "against the baselines measured in the same run on the same files. Every step runs in a fresh "
         "process; peak memory is the RSS of its whole process tree (threads and children included), sampled "
-        "every 50 ms. Every path's row accounting is checked: rows delivered = published + quarantined.",
+        "every 50 ms. Every path's row accounting is checked: rows delivered = published + quarantined "
+        "(urbanlake's are the figures its own row_accounting check recounted from the lake's files).",
         "", "## Targets", "", "| target | measured | verdict |", "|---|---|---|",
         *[f"| {t['target']} | {t['measured']} | {t['verdict']} |" for t in targets.judge(results)],
         "", "## One delivery of fare-card taps, by size", "",

@@ -37,33 +37,30 @@ def _checked(path: str, rows: int, m: measure.Measurement) -> measure.Measuremen
     return m
 
 
-def scale_runs(sizes: list[int], repeats: int, naive_max: int, work: Path, profile_rows: int | None) -> list[dict]:
-    """Every path on one generated delivery per size; the delivery is deleted after its size."""
-    results = []
-    for size in sizes:
-        csv = work / f"taps_{size}.csv"
-        taps = write_taps(csv, size)
-        print(f"{size:,} rows requested: {taps.rows:,} delivered, {csv.stat().st_size / 1e6:.0f} MB", flush=True)
-        paths = [p for p in PATHS if p != "naive" or size <= naive_max]
-        runs: dict[str, list] = {p: [] for p in paths}
-        for _ in range(repeats):
-            for p in paths:
-                m = measure.run_step(["bench.paths", p, "--csv", str(csv), "--work", str(work / p),
-                                      "--delivery-date", DELIVERY.isoformat()], env=_env(work / p))
-                runs[p].append(_checked(p, taps.rows, m))
-                print(f"  {p:<13}{m.wall_s:8.1f} s {m.peak_rss_bytes / 2**20:8.0f} MiB", flush=True)
-        entry = {"rows": taps.rows, "requested": size, "csv_bytes": csv.stat().st_size, "defects": taps.defects,
-                 "paths": {p: _summary(measure.median_of(r)) for p, r in runs.items()}}
-        if profile_rows == size:
-            out = work / "profile.txt"
-            measure.run_step(["bench.paths", "urbanlake", "--csv", str(csv), "--work", str(work / "profile"),
-                              "--profile", str(out)], env=_env(work / "profile"))
-            entry["profile"] = json.loads(Path(str(out) + ".json").read_text())
-            entry["profile_text"] = out.read_text()
-        results.append(entry)
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-    return results
+def scale_run(size: int, repeats: int, naive_max: int, work: Path, profile_rows: int | None) -> dict:
+    """Every path on one generated delivery of `size` taps; the delivery is deleted afterwards."""
+    csv = work / f"taps_{size}.csv"
+    taps = write_taps(csv, size)
+    print(f"{size:,} rows requested: {taps.rows:,} delivered, {csv.stat().st_size / 1e6:.0f} MB", flush=True)
+    paths = [p for p in PATHS if p != "naive" or size <= naive_max]
+    runs: dict[str, list] = {p: [] for p in paths}
+    for _ in range(repeats):
+        for p in paths:
+            m = measure.run_step(["bench.paths", p, "--csv", str(csv), "--work", str(work / p),
+                                  "--delivery-date", DELIVERY.isoformat()], env=_env(work / p))
+            runs[p].append(_checked(p, taps.rows, m))
+            print(f"  {p:<13}{m.wall_s:8.1f} s {m.peak_rss_bytes / 2**20:8.0f} MiB", flush=True)
+    entry = {"rows": taps.rows, "requested": size, "csv_bytes": csv.stat().st_size, "defects": taps.defects,
+             "paths": {p: _summary(measure.median_of(r)) for p, r in runs.items()}}
+    if profile_rows == size:
+        out = work / "profile.txt"
+        measure.run_step(["bench.paths", "urbanlake", "--csv", str(csv), "--work", str(work / "profile"),
+                          "--profile", str(out)], env=_env(work / "profile"))
+        entry["profile"] = json.loads(Path(str(out) + ".json").read_text())
+        entry["profile_text"] = out.read_text()
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    return entry
 
 
 def _summary(s: measure.Summary) -> dict:
@@ -157,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 [measure.run_step(["bench.paths", "import_only"]) for _ in range(args.repeats)]))
         for size in sizes:
             repeats = 1 if args.single_run_from and size >= args.single_run_from else args.repeats
-            results["scales"] += scale_runs([size], repeats, args.naive_max, args.work / "scale", args.profile_rows)
+            results["scales"].append(scale_run(size, repeats, args.naive_max, args.work / "scale", args.profile_rows))
             save()
         if not args.skip_tiny:
             results["tiny_run"] = job_runs(0.02, 14, args.job_repeats, args.work / "tiny")
