@@ -11,9 +11,11 @@ from schemas import transport as contract
 
 def publish_boardings(valid: pl.DataFrame, _: Pseudonymiser) -> pl.DataFrame:
     """Card ids never leave the restricted zone: taps are shared only as counts per stop and hour."""
-    return (valid.group_by(pl.col("tapped_at").dt.date().alias("service_date"),
-                           pl.col("tapped_at").dt.hour().cast(pl.Int64).alias("hour"), "route_id", "stop_id")
+    hour = pl.col("_hour")  # grouped by the hour's start, one key instead of a date and an hour: half the cost
+    return (valid.group_by(pl.col("tapped_at").dt.truncate("1h").alias("_hour"), "route_id", "stop_id")
             .agg(pl.len().cast(pl.Int64).alias("boardings"))
+            .select(hour.dt.date().alias("service_date"), hour.dt.hour().cast(pl.Int64).alias("hour"), "route_id",
+                    "stop_id", "boardings")
             .sort("service_date", "hour", "route_id", "stop_id"))
 
 
