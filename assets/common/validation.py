@@ -134,10 +134,12 @@ def _unique_keys(schema: pa.DataFrameSchema) -> list[list[str]]:
 
 
 def sharing_a_hash(hashes: pl.DataFrame) -> pl.DataFrame:
-    """The rows of `hashes` whose `_h` another row has. Sorted, a repeat sits next to its twin: about
-    3× faster than hashing the hashes (`is_duplicated`)."""
-    h = pl.col("_h")
-    return hashes.sort("_h").filter((h == h.shift(1)) | (h == h.shift(-1)))
+    """The rows of `hashes` whose `_h` another row has. Sorted, a repeated hash sits next to its twin:
+    sorting the hashes alone, then picking their (few) rows, is about 2× faster than hashing the hashes
+    (`is_duplicated`) or sorting the rows."""
+    ordered = hashes["_h"].sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    return hashes.filter(pl.col("_h").is_in(repeated.implode()))
 
 
 @functools.cache
