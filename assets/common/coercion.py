@@ -86,7 +86,7 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
         if lengths:
             digits = value.str.len_chars()
             odd_length = ~digits.is_in(sorted(lengths))
-            exponent = value.str.contains("E", literal=True) | value.str.contains("e", literal=True)
+            exponent = value.str.contains("[Ee]")  # one scan; polars scans twice as slowly for two literals
             checks.append((exponent, value.str.contains(_SCIENTIFIC), name, "scientific_notation",
                            RULE_REASONS["scientific_notation"]))
             # a spreadsheet strips every leading zero, so what is left starts with another digit;
@@ -102,11 +102,11 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
             checks.append((value.str.len_bytes() != value.str.len_chars(), value.str.contains(_MOJIBAKE), name,
                            "mojibake", reason))
         if dtype in (pl.Date, pl.Datetime):
-            undelimited = ~value.str.contains("-", literal=True) & ~value.str.contains("/", literal=True)
+            undelimited = ~value.str.contains("[-/]")
             reason = RULE_REASONS["excel_serial_date"] if name in personal else _serial_reason(value)
             checks.append((undelimited, value.str.contains(_SERIAL), name, "excel_serial_date", reason))
         if dtype in INTEGERS:
-            separated = value.str.contains(".", literal=True) | value.str.contains(",", literal=True)
+            separated = value.str.contains("[.,]")
             reason = RULE_REASONS["ambiguous_number"] if name in personal else pl.format(
                 "{} is ambiguous: {} with a Vietnamese thousands separator, a fraction with an English decimal "
                 "point; deliver digits only", value, value.str.replace_all(r"[.,]", ""))
