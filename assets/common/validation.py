@@ -268,7 +268,6 @@ def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.Data
     """The delivered value behind each failure (personal values redacted; row rules show their columns)."""
     involves = involved_columns(model)
     rows = failures[_POS].unique().sort()  # only failing rows are shown: a large delivery has few
-    local = pl.DataFrame({_POS: rows, "_local": pl.int_range(len(rows), eager=True, dtype=pl.Int64)})
     shown = text.select(pl.all().gather(rows)).with_columns(
         typed.select(pl.col("_delivery_date", "_event_date").gather(rows)).cast(pl.String)).with_columns(
         _redact(pl.col(c)).alias(c) for c in personal if c in text.columns)
@@ -278,13 +277,14 @@ def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.Data
             cols = [column]
         else:
             cols = column.split(",") if column else list(involves.get(rule, ()))
-        at = group.select(_POS).join(local, on=_POS, how="left", maintain_order="left")["_local"]
-        values = shown.select(pl.concat_str([pl.format(f"{c}={{}}", pl.col(c).fill_null("∅")) for c in cols],
-                                            separator="; ") if cols else pl.lit(None, pl.String))
+        at = rows.search_sorted(group[_POS])  # each failure's row among the rows shown
         if not cols:  # a rule about the whole file (file_structure) has no value to show
             value = pl.Series([None] * group.height, dtype=pl.String)
+        elif len(cols) == 1:
+            value = shown[cols[0]].gather(at)
         else:
-            value = values.to_series().gather(at) if len(cols) != 1 else shown[cols[0]].gather(at)
+            value = shown.select(pl.concat_str([pl.format(f"{c}={{}}", pl.col(c).fill_null("∅")) for c in cols],
+                                               separator="; ")).to_series().gather(at)
         pieces.append(group.with_columns(value.alias("offending_value")))
     base = pl.DataFrame(schema={**failures.schema, "offending_value": pl.String})
     result = pl.concat([base, *pieces], how="vertical_relaxed")
