@@ -66,7 +66,7 @@ def test_a_key_repeated_batches_later_is_quarantined_citing_its_first_row(taps_w
 
 
 def test_a_batch_of_several_chunks_validates_like_one_chunk(taps_with_a_late_repeat):
-    """A batch with carried rows is two frames concatenated: polars 2.1 panicked filtering such a frame."""
+    """A batch read across row groups can be a frame of several chunks: polars 2.1 panicked filtering such a frame."""
     import datetime as dt
 
     from assets.common.validation import normalise_text, validate

@@ -6,10 +6,10 @@ normalise → validate → publish code as a small delivery. Two things span bat
 - Duplicate keys. The contract keeps the first row of a key and quarantines the others, citing the
   first. Before the loop, the 64-bit hash of every row's typed key goes to scratch Arrow files split
   by hash (one file per batch's worth of rows), and each file in turn, sorted, gives the hashes seen
-  more than once. A batch holding such a row gets the earlier rows of the same hash prepended
-  ("carried"), so validation compares the real values and cites the first row exactly as it would in
-  one frame (a hash collision only carries a row more); carried rows are then dropped from the
-  batch's results. Only the rows with a shared hash (`Batch.key_repeats`) are compared at all.
+  more than once. A batch holding such a row gets the earlier rows of the same hash beside it
+  (`Batch.earlier`): validation types their keys like its own rows' and compares the real values, so
+  it cites the first row exactly as it would in one frame (a hash collision only brings a row more).
+  Only the rows with a shared hash (`Batch.key_repeats`) are compared at all.
 - Outputs. Each batch's parts are written as they come and committed once, after the delivery's
   accounting holds (`StagedParts`); a publisher that aggregates merges its batches with `combine`.
 """
@@ -42,8 +42,10 @@ B, T = TypeVar("B"), TypeVar("T")
 
 @dataclass
 class Batch:
-    text: pl.DataFrame        # raw text of the batch, carried rows first
-    carried: frozenset[int]   # row numbers of earlier rows prepended only so that repeats of their key cite them
+    text: pl.DataFrame  # raw text of the batch's rows
+    # Raw text of earlier rows whose key hash a row of the batch shares: only their keys are read, so
+    # that a repeat cites its first row (None: no such row)
+    earlier: pl.DataFrame | None = None
     # Row numbers of the batch's rows whose key hash another row of the delivery shares: the only rows
     # that can be duplicates (None: not known, every row is a candidate)
     key_repeats: pl.Series | None = None
@@ -138,7 +140,7 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
     batch_rows = batch_rows or BATCH_ROWS
     rows = row_count(files)
     if rows <= batch_rows:
-        yield Batch(pl.read_parquet(files), frozenset())
+        yield Batch(pl.read_parquet(files))
         return
     shared = repeated_keys(spec, files, rows, batch_rows, workdir)
     numbers = pl.col(ROW_NUMBER).cast(pl.Int64)
@@ -148,10 +150,8 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
         here = shared.filter(pl.col(ROW_NUMBER).is_between(lo, hi))
         needed = shared.filter((pl.col(ROW_NUMBER) < lo) & pl.col("_h").is_in(here["_h"].unique().implode()))[
             ROW_NUMBER].unique()
-        carried = kept.filter(numbers.is_in(needed.implode())).sort(ROW_NUMBER) if len(needed) else None
-        # one chunk: polars 2.1 panics (binview `i < self.len()`) filtering string columns of a two-chunk frame
-        yield Batch(pl.concat([carried, batch], rechunk=True) if carried is not None else batch,
-                    frozenset(needed.to_list()), key_repeats=pl.concat([needed, here[ROW_NUMBER]]))
+        earlier = kept.filter(numbers.is_in(needed.implode())).sort(ROW_NUMBER) if len(needed) else None
+        yield Batch(batch, earlier, key_repeats=here[ROW_NUMBER])
         mine = batch.filter(numbers.is_in(here[ROW_NUMBER].implode()))
         kept = mine if kept is None else pl.concat([kept, mine])
 

@@ -81,28 +81,25 @@ def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, co
 
 def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: PublishedKeys | None,
                             delivery_id: str, raw_entry: dict, pseudonymiser: Pseudonymiser,
-                            carried: frozenset[int] = frozenset(), key_repeats: pl.Series | None = None,
+                            earlier: pl.DataFrame | None = None, key_repeats: pl.Series | None = None,
                             ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows' shared form (with `_row_number` where rows are kept) and their quarantine rows.
 
-    `carried` rows (of an earlier batch) are validated only so that a repeat of their key cites them;
-    `key_repeats`, if known, are the only rows whose key can repeat (see `validation.validate`).
+    `earlier` rows (raw text of an earlier batch) and `key_repeats` are passed on to `validation.validate`.
     """
     source = raw_entry["source_file"]
     try:
         text = normalise_text(raw_text, spec.rename)
+        earlier = normalise_text(earlier, spec.rename) if earlier is not None else None
     except StructureError as err:  # the header itself is broken: every row waits for a corrected file
-        raw_text = raw_text.filter(~pl.col(ROW_NUMBER).cast(pl.Int64).is_in(list(carried)))
         return empty_frame(spec.shared_model), _quarantine_rows(raw_text, delivery_id, source, None, "file_structure", str(err))
     if spec.prepare:
         text = spec.prepare(text)
+        earlier = spec.prepare(earlier) if earlier is not None else None
     outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=source,
                        delivery_date=dt.date.fromisoformat(raw_entry["delivery_date"]),
-                       event_date=spec.event_date, personal=spec.personal, key_repeats=key_repeats)
+                       event_date=spec.event_date, personal=spec.personal, key_repeats=key_repeats, earlier=earlier)
     valid, quarantined = outcome.valid, outcome.quarantine
-    if carried:
-        valid = valid.filter(~pl.col(ROW_NUMBER).is_in(list(carried)))
-        quarantined = quarantined.filter(~pl.col("row_number").is_in(list(carried)))
     valid = to_2025_wards(valid) if spec.ward_keyed else valid
     shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))
     if keys is None:
@@ -132,12 +129,12 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     accounting = {"rows_in": 0, "rows_published": 0, "rows_quarantined": 0}
     try:
         def work(batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
-            return _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry, pseudonymiser, batch.carried,
+            return _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry, pseudonymiser, batch.earlier,
                                            batch.key_repeats)
         for batch, (shared, quarantined) in in_order(work, delivery_batches(spec, files, workdir=raw.dir)):
             quarantined = quarantined.cast(QUARANTINE_SCHEMA).select(QUARANTINE_SCHEMA.keys())
             shared = shared.drop("_row_number", strict=False).select(columns)
-            accounting["rows_in"] += batch.text.height - len(batch.carried)
+            accounting["rows_in"] += batch.text.height
             accounting["rows_quarantined"] += quarantined["row_number"].n_unique()
             quarantine_parts.write(quarantined)
             if keys is not None:

@@ -152,7 +152,20 @@ def _without_uniqueness(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
     return schema
 
 
-def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Series | None) -> list[pl.DataFrame]:
+def _typed_keys(earlier: pl.DataFrame, schema: pa.DataFrameSchema, keys: list[list[str]],
+                personal: tuple[str, ...]) -> pl.DataFrame:
+    """`_row_number` and the key columns of earlier rows, damage-tested and typed as `validate` does its own
+    (each of those steps reads only its own column, so the key columns alone give the same values)."""
+    columns = list(dict.fromkeys(c for key in keys for c in key))
+    key_schema = schema.select_columns(columns)
+    text = earlier.with_columns(pl.lit(None, pl.String).alias(c) for c in columns if c not in earlier.columns)
+    text = text.select(ROW_NUMBER, *columns)
+    damaged = coercion.damage(text, key_schema, personal, position=_POS)
+    return _typed_columns(coercion.without(text, damaged, position=_POS), key_schema)
+
+
+def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Series | None,
+                earlier: pl.DataFrame | None = None) -> list[pl.DataFrame]:
     found = []
     for key in keys:
         rule = "field_uniqueness" if len(key) == 1 else "multiple_fields_uniqueness"
@@ -163,9 +176,13 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Seri
             candidates = pl.col(_POS).is_in(sharing_a_hash(hashes)[_POS].implode())
         else:  # the delivery's hash pass has narrowed them already
             candidates = pl.col(ROW_NUMBER).is_in(key_repeats.implode())
+        indexed = whole.filter(candidates)
+        if earlier is not None:  # earlier rows come first, without a position here: they were judged in their batch
+            indexed = pl.concat([earlier.select(pl.lit(None, pl.Int64).alias(_POS), ROW_NUMBER, *key).filter(
+                pl.all_horizontal(pl.col(key).is_not_null())), indexed])
         # their real values decide, in delivery order (a filter keeps the order)
-        indexed = whole.filter(candidates).with_columns(pl.struct(key).is_first_distinct().alias("_is_first"))
-        dup = indexed.filter(~pl.col("_is_first"))  # few rows: only they look up the row they repeat
+        indexed = indexed.with_columns(pl.struct(key).is_first_distinct().alias("_is_first"))
+        dup = indexed.filter(~pl.col("_is_first") & pl.col(_POS).is_not_null())  # few: only they look up their first
         firsts = indexed.filter(pl.col("_is_first")).join(dup.select(key).unique(), on=key, how="semi")
         dup = dup.join(firsts.select(*key, pl.col(ROW_NUMBER).alias("_first")), on=key, how="left",
                        maintain_order="left")
@@ -178,11 +195,13 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Seri
 
 def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id: str, source_file: str,
              delivery_date: dt.date, event_date: str | None, personal: tuple[str, ...] = (),
-             key_repeats: pl.Series | None = None) -> Outcome:
+             key_repeats: pl.Series | None = None, earlier: pl.DataFrame | None = None) -> Outcome:
     """Validate one delivery (a frame of normalised text plus `_row_number`) against its contract.
 
     `key_repeats`: if known, the row numbers of the only rows whose key can repeat (a superset of the
-    duplicates and the rows they repeat, as `batches.repeated_keys` finds them)."""
+    duplicates and the rows they repeat, as `batches.repeated_keys` finds them). `earlier`: normalised
+    text of earlier rows of the delivery (an earlier batch's) whose key a row here may repeat: only
+    their keys are read, so that such a repeat is quarantined citing its first row."""
     schema = model.to_schema()
     problems: list[pl.DataFrame] = []
     all_rows = pl.int_range(0, pl.len(), dtype=pl.Int64)
@@ -222,7 +241,9 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
             pl.when(on_frame).then(None).otherwise(pl.col("column")).cast(pl.String).alias("column"),
             pl.col("check").replace_strict({c: r for c, (r, _) in described.items()}, return_dtype=pl.String).alias("rule"),
             pl.when(on_frame).then(reason).otherwise(pl.format("{}: {}", pl.col("column"), reason)).alias("reason")))
-    problems.extend(_duplicates(typed, _unique_keys(schema), key_repeats))
+    keys = _unique_keys(schema)
+    earlier_keys = _typed_keys(earlier, schema, keys, personal) if earlier is not None and keys else None
+    problems.extend(_duplicates(typed, keys, key_repeats, earlier_keys))
 
     failures = _first_cause_per_cell(problems)
     quarantine = _offending_values(failures, delivered, typed, model, personal).with_columns(
