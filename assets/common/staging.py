@@ -15,7 +15,6 @@ import polars as pl
 from assets.common.batches import Batch, StagedParts, delivery_batches, in_order
 from assets.common.dataset import DatasetSpec
 from assets.common.ingest import tables
-from assets.common.landing import ROW_NUMBER
 from assets.common.partitions import DeliveryWindow, in_window
 from assets.common.pseudonyms import Pseudonymiser
 from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, header_name, normalise_text,

@@ -182,7 +182,7 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Seri
                 pl.all_horizontal(pl.col(key).is_not_null())), indexed])
         # their real values decide, in delivery order (a filter keeps the order)
         indexed = indexed.with_columns(pl.struct(key).is_first_distinct().alias("_is_first"))
-        dup = indexed.filter(~pl.col("_is_first") & pl.col(_POS).is_not_null())  # few: only they look up their first
+        dup = indexed.filter(~pl.col("_is_first") & pl.col(_POS).is_not_null())  # few rows: they look up their first
         firsts = indexed.filter(pl.col("_is_first")).join(dup.select(key).unique(), on=key, how="semi")
         dup = dup.join(firsts.select(*key, pl.col(ROW_NUMBER).alias("_first")), on=key, how="left",
                        maintain_order="left")
