@@ -85,18 +85,19 @@ def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
     return pl.concat([single, joined]).sort("record")
 
 
-def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True) -> None:
+def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True) -> bool:
     """Raise RaggedFile naming the rows whose number of fields differs from the header's.
 
-    With `trust_totals`, a file whose delimiters add up passes at once (`fields_add_up`)."""
+    With `trust_totals`, a file whose delimiters add up passes at once (`fields_add_up`). Returns
+    whether every record was counted (so a row too long, which the totals can hide, was judged too)."""
     if trust_totals and fields_add_up(path, separator):
-        return
+        return False
     ragged = (_field_counts(path, separator)
               .with_columns(pl.col("fields").first().alias("width"), (pl.len() - 1).alias("last"))
               .filter((pl.col("record") > 1) & ~pl.col("blank") & (pl.col("fields") != pl.col("width")))
               .collect())
     if ragged.is_empty():
-        return
+        return True
     width, last = ragged["width"][0], ragged["last"][0]
     described = [f"row {r - 1}{' (the last)' if r - 1 == last else ''} has {n} fields"
                  for r, n in ragged.select("record", "fields").head(_SHOWN).iter_rows()]

@@ -148,9 +148,10 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
                     try:
                         frame.sink_parquet(out, **RAW_PARQUET)  # streams: never whole in memory
                     except pl.exceptions.ComputeError:
-                        shape.result()
-                        # a row too long, offset in the totals by one too short: name them
-                        check_field_counts(source, separator, trust_totals=False)
+                        # a row too long, offset in the totals by one too short: name it, unless every
+                        # record was counted already (a file with quotes)
+                        if not shape.result():
+                            check_field_counts(source, separator, trust_totals=False)
                         raise
                     shape.result()
             else:
