@@ -152,8 +152,11 @@ def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
             ROW_NUMBER].unique()
         earlier = kept.filter(numbers.is_in(needed.implode())).sort(ROW_NUMBER) if len(needed) else None
         yield Batch(batch, earlier, key_repeats=here[ROW_NUMBER])
-        mine = batch.filter(numbers.is_in(here[ROW_NUMBER].implode()))
-        kept = mine if kept is None else pl.concat([kept, mine])
+        # kept: the rows so far whose hash comes again after this batch (no more: memory stays flat)
+        after = shared.filter(pl.col(ROW_NUMBER) > hi)["_h"].implode()
+        recurring = shared.filter((pl.col(ROW_NUMBER) <= hi) & pl.col("_h").is_in(after))[ROW_NUMBER].implode()
+        mine = batch.filter(numbers.is_in(recurring))
+        kept = mine if kept is None else pl.concat([kept.filter(numbers.is_in(recurring)), mine])
 
 
 def in_order(work: Callable[[B], T], batches: Iterator[B], workers: int | None = None) -> Iterator[tuple[B, T]]:
