@@ -27,15 +27,20 @@ def _stage(home, csv) -> tuple[pl.DataFrame, pl.DataFrame]:
             quarantine.sort("row_number", "column", "rule"))
 
 
+SPACED, ISO = "0123456789,32,HN-S0001,2025-07-01 08:00:00", "0123456789,32,HN-S0001,2025-07-01T08:00:00"
+
+
 @pytest.fixture(scope="module")
 def taps_with_a_late_repeat(tmp_path_factory):
-    """3 000 generated taps (with their defects) plus a repeat, at the end, of the key of data row 3."""
+    """3 000 generated taps (with their defects) plus, at the end, a repeat of the key of data row 3 and a
+    repeat of data row 5's, which row 5 wrote with a space instead of the ISO "T" (the same instant)."""
     folder = tmp_path_factory.mktemp("taps")
     csv = folder / "taps.csv"
     write_taps(csv, 3000)
     lines = csv.read_text().splitlines()
-    csv.write_text("\n".join([*lines, lines[3]]) + "\n")
-    return csv, len(lines)  # the repeat is data row len(lines): header + 3000 rows before it
+    lines[5] = SPACED
+    csv.write_text("\n".join([*lines, lines[3], ISO]) + "\n")
+    return csv, len(lines)  # the repeats are data rows len(lines) and len(lines) + 1
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +58,7 @@ def test_batched_staging_publishes_and_quarantines_the_same_rows_as_one_frame(tm
 
     assert_frame_equal(whole[0], staged_in_batches[0])
     assert_frame_equal(whole[1], staged_in_batches[1])
-    assert staged_in_batches[0]["boardings"].sum() + staged_in_batches[1]["row_number"].n_unique() == 3001
+    assert staged_in_batches[0]["boardings"].sum() + staged_in_batches[1]["row_number"].n_unique() == 3002
 
 
 def test_a_key_repeated_batches_later_is_quarantined_citing_its_first_row(taps_with_a_late_repeat, staged_in_batches):
@@ -63,6 +68,17 @@ def test_a_key_repeated_batches_later_is_quarantined_citing_its_first_row(taps_w
     assert row["rule"] == "multiple_fields_uniqueness"
     assert row["reason"] == "duplicate key: same card_id, tapped_at as row 3 of this delivery"
     assert row["offending_value"].startswith("card_id=<personal data: 10 characters>; tapped_at=")
+
+
+def test_a_key_repeated_batches_later_in_another_written_form_cites_its_first_row(taps_with_a_late_repeat,
+                                                                                  staged_in_batches):
+    # the first row's timestamp is not in ISO form: its key is typed like the batch's own before comparing
+    _, quarantine = staged_in_batches
+
+    [row] = quarantine.filter(pl.col("row_number") == taps_with_a_late_repeat[1] + 1).to_dicts()
+    assert row["rule"] == "multiple_fields_uniqueness"
+    assert row["reason"] == "duplicate key: same card_id, tapped_at as row 5 of this delivery"
+    assert quarantine.filter(pl.col("row_number") == 5).is_empty()
 
 
 def test_a_batch_of_several_chunks_validates_like_one_chunk(taps_with_a_late_repeat):
