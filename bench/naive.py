@@ -16,7 +16,7 @@ from pandera.typing import Series
 
 from schemas.transport import ROUTE_ID, STOP_ID
 
-CARD_ID = r"^\d{10}$"
+CARD_ID = r"^[0-9]{10}$"
 
 
 class NaiveFareCardTap(pa.DataFrameModel):

@@ -11,7 +11,7 @@ from schemas.identifiers import PERSONAL_ID_PATTERN, personal_id_agrees, persona
 from schemas.rules import SharedWardKeyed, WardKeyed, not_after_delivery, rule
 
 SEXES = ["Nam", "Nữ"]
-REGISTRATION_NUMBER = r"^\d{1,6}/\d{4}$"  # "Số 123/2025": running number / year
+REGISTRATION_NUMBER = r"^[0-9]{1,6}/[0-9]{4}$"  # "Số 123/2025": running number / year
 
 
 def _personal_id_province(*columns: str):

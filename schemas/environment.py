@@ -18,7 +18,7 @@ def _concentration(maximum: float):
 class AirQualityObservation(WardKeyed):
     """One hourly observation of a monitoring station; the lake computes VN_AQI itself."""
 
-    station_id: str = pa.Field(str_matches=r"^HN-AQ-\d{3}$")
+    station_id: str = pa.Field(str_matches=r"^HN-AQ-[0-9]{3}$")
     date_observed: dt.datetime
     pm25: float = _concentration(1_000)
     pm10: float = _concentration(1_500)

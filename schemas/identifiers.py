@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 from stdnum.vn import mst
 
-PERSONAL_ID_PATTERN = r"^\d{12}$"
+PERSONAL_ID_PATTERN = r"^[0-9]{12}$"
 # Circular 07/2016 province codes run 001-096.
 _PROVINCE = pl.int_range(1, 97, eager=True).cast(pl.String).str.zfill(3)
 
@@ -53,7 +53,8 @@ def _tax_code_ok(value: str) -> bool:
     if len(value) in (10, 13):
         return mst.is_valid(value)
     if len(value) == 12:  # individuals and household businesses since 1 July 2025 (Circular 86/2024)
-        return value.isdigit() and 1 <= int(value[:3]) <= 96
+        # ASCII only: str.isdigit and int() also take Arabic-Indic or fullwidth digits
+        return value.isascii() and value.isdigit() and 1 <= int(value[:3]) <= 96
     return False
 
 

@@ -13,8 +13,8 @@ from schemas.rules import SharedWardKeyed, WardKeyed, not_after_delivery, rule
 class ProcedureRecord(WardKeyed):
     """One dossier of an administrative procedure received by a ward's one-stop office."""
 
-    record_id: str = pa.Field(str_matches=r"^H01-\d{6}-\d{6}$", unique=True)
-    procedure_code: str = pa.Field(str_matches=r"^[12]\.\d{6}$")  # national public-service portal code
+    record_id: str = pa.Field(str_matches=r"^H01-[0-9]{6}-[0-9]{6}$", unique=True)
+    procedure_code: str = pa.Field(str_matches=r"^[12]\.[0-9]{6}$")  # national public-service portal code
     submitted_at: dt.datetime
     channel: str = pa.Field(isin=["online", "offline"])
     online_service_level: int = pa.Field(in_range={"min_value": 1, "max_value": 4})

@@ -94,8 +94,8 @@ class WardKeyed(pa.DataFrameModel):
     the crosswalk maps them; a 2025 code is never valid before the reform.
     """
 
-    district_code: str = pa.Field(nullable=True, str_matches=r"^\d{3}$")
-    ward_code: str = pa.Field(str_matches=r"^\d{5}$")
+    district_code: str = pa.Field(nullable=True, str_matches=r"^[0-9]{3}$")
+    ward_code: str = pa.Field(str_matches=r"^[0-9]{5}$")
 
     @rule("ward_known_in_era",
           "ward code does not exist in its era: district + ward of the old units before 1 July 2025, "

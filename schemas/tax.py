@@ -12,7 +12,7 @@ from schemas.rules import Shared, SharedWardKeyed, WardKeyed, not_after_delivery
 
 BUSINESS_STATUSES = ["active", "suspended", "closed"]
 TAX_TYPES = ["VAT", "CIT", "PIT", "licence_fee", "land_use", "special_consumption", "environment_protection"]
-TAX_CODE = r"^(\d{10}|\d{12}|\d{13})$"
+TAX_CODE = r"^([0-9]{10}|[0-9]{12}|[0-9]{13})$"
 
 
 def _tax_code_check(column: str):
@@ -29,7 +29,7 @@ class BusinessRegistration(WardKeyed):
 
     tax_code: str = pa.Field(str_matches=TAX_CODE, unique=True)
     business_name: str
-    vsic_code: str = pa.Field(str_matches=r"^\d{4,5}$")  # VSIC 2018 level 4 or 5
+    vsic_code: str = pa.Field(str_matches=r"^[0-9]{4,5}$")  # VSIC 2018 level 4 or 5
     registration_date: dt.date
     status: str = pa.Field(isin=BUSINESS_STATUSES)
 
@@ -44,9 +44,9 @@ class BusinessRegistration(WardKeyed):
 class TaxPayment(pa.DataFrameModel):
     """One payment received by the State Treasury for a taxpayer, tax type and period."""
 
-    payment_id: str = pa.Field(str_matches=r"^KB\d{12}$", unique=True)
+    payment_id: str = pa.Field(str_matches=r"^KB[0-9]{12}$", unique=True)
     tax_code: str = pa.Field(str_matches=TAX_CODE)
-    period: str = pa.Field(str_matches=r"^\d{4}-(0[1-9]|1[0-2])$")
+    period: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
     tax_type: str = pa.Field(isin=TAX_TYPES)
     amount_vnd: int = pa.Field(gt=0, le=10_000_000_000_000)
     paid_on: dt.date
@@ -85,7 +85,7 @@ class SharedTaxPayment(Shared):
 
     payment_id: str = pa.Field(unique=True, description="State Treasury receipt number")
     taxpayer_key: str = pa.Field(str_matches=r"^[0-9a-f]{20}$", description="keyed pseudonym of the tax code")
-    tax_period: str = pa.Field(str_matches=r"^\d{4}-\d{2}$", description="tax period YYYY-MM")
+    tax_period: str = pa.Field(str_matches=r"^[0-9]{4}-[0-9]{2}$", description="tax period YYYY-MM")
     tax_type: str = pa.Field(isin=TAX_TYPES, description="VAT, CIT, PIT, licence_fee, …")
     amount_vnd: int = pa.Field(gt=0, description="amount paid, VND")
     paid_on: dt.date = pa.Field(description="date of payment")

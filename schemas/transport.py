@@ -10,14 +10,14 @@ import polars as pl
 from schemas.rules import Shared, SharedWardKeyed, WardKeyed, not_after_delivery, rule
 
 VEHICLE_TYPES = ["motorcycle", "car", "bus", "truck", "bicycle"]
-STOP_ID = r"^HN-S\d{4}$"
-ROUTE_ID = r"^(\d{2,3}[A-Z]?|M\d[A-Z]?)$"  # bus routes "32", "E01" style digits; metro lines "M2A"
+STOP_ID = r"^HN-S[0-9]{4}$"
+ROUTE_ID = r"^([0-9]{2,3}[A-Z]?|M[0-9][A-Z]?)$"  # bus routes "32", "E01" style digits; metro lines "M2A"
 
 
 class TrafficCount(WardKeyed):
     """Vehicles counted by one counter over one window, after FIWARE's TrafficFlowObserved."""
 
-    counter_id: str = pa.Field(str_matches=r"^HN-TC-\d{4}$")
+    counter_id: str = pa.Field(str_matches=r"^HN-TC-[0-9]{4}$")
     window_start: dt.datetime
     window_end: dt.datetime
     vehicle_type: str = pa.Field(isin=VEHICLE_TYPES)
@@ -50,7 +50,7 @@ class TransitStop(WardKeyed):
 class FareCardTap(pa.DataFrameModel):
     """One boarding tap of a fare card; the card number is personal data."""
 
-    card_id: str = pa.Field(str_matches=r"^\d{10}$")
+    card_id: str = pa.Field(str_matches=r"^[0-9]{10}$")
     route_id: str = pa.Field(str_matches=ROUTE_ID)
     stop_id: str = pa.Field(str_matches=STOP_ID)
     tapped_at: dt.datetime

@@ -12,13 +12,13 @@ from schemas.rules import SharedWardKeyed, WardKeyed, not_after_delivery, rule
 USE_TYPES = ["residential", "commercial", "mixed_use", "public", "industrial"]
 PERMIT_STATUSES = ["issued", "amended", "revoked", "expired"]
 ZONING_CLASSES = ["R", "C", "M", "P", "G", "I", "A", "T"]  # residential … transport
-PARCEL_ID = r"^\d{5}-\d{1,3}-\d{1,5}$"  # ward code - map sheet - parcel number
+PARCEL_ID = r"^[0-9]{5}-[0-9]{1,3}-[0-9]{1,5}$"  # ward code - map sheet - parcel number
 
 
 class ConstructionPermit(WardKeyed):
     """One construction permit (giấy phép xây dựng) issued for a parcel."""
 
-    permit_number: str = pa.Field(str_matches=r"^\d{1,6}/GPXD$", unique=True)
+    permit_number: str = pa.Field(str_matches=r"^[0-9]{1,6}/GPXD$", unique=True)
     issue_date: dt.date
     parcel_id: str = pa.Field(str_matches=PARCEL_ID)
     use_type: str = pa.Field(isin=USE_TYPES)

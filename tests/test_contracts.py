@@ -46,7 +46,7 @@ def test_clean_row_is_accepted(spec, row):
 
 DEFECTS = [
     # (spec, clean row, changes, rule expected, column expected or None for a row-level rule)
-    (BIRTHS, rows.BIRTH, {"child_personal_id": "01225000001"}, "str_matches('^\\d{12}$')", "child_personal_id"),
+    (BIRTHS, rows.BIRTH, {"child_personal_id": "01225000001"}, "str_matches('^[0-9]{12}$')", "child_personal_id"),
     (BIRTHS, rows.BIRTH, {"child_personal_id": "1.225E+09"}, "scientific_notation", "child_personal_id"),
     (BIRTHS, rows.BIRTH, {"child_personal_id": "1225000001"}, "leading_zeros_lost", "child_personal_id"),
     (BIRTHS, rows.BIRTH, {"child_personal_id": "099225000001"}, "personal_id_province", "child_personal_id"),
@@ -78,7 +78,7 @@ DEFECTS = [
     (AIR_QUALITY_OBSERVATIONS, rows.AIR, {"dateObserved": "2025-07-09T10:00:00+07:00"}, "date_in_future", None),
     (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "0100109107"}, "tax_code_check_digit", "tax_code"),
     (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "0100109106-000"}, "tax_code_check_digit", "tax_code"),
-    (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "010010910"}, "str_matches('^(\\d{10}|\\d{12}|\\d{13})$')",
+    (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "010010910"}, "str_matches('^([0-9]{10}|[0-9]{12}|[0-9]{13})$')",
      "tax_code"),
     (TAX_PAYMENTS, rows.PAYMENT, {"period": "2025-13"}, None, "period"),
     (TAX_PAYMENTS, rows.PAYMENT, {"amount_vnd": "0"}, "greater_than(0)", "amount_vnd"),
@@ -86,7 +86,11 @@ DEFECTS = [
     (TRAFFIC_COUNTS, rows.TRAFFIC, {"window_end": "2025-07-02T06:00:00"}, "window_order", None),
     (TRAFFIC_COUNTS, rows.TRAFFIC, {"intensity": "-5"}, "in_range(0, 30000)", "intensity"),
     (TRANSIT_STOPS, rows.STOP, {"stop_lat": "48.85"}, "in_range(20.5, 21.5)", "stop_lat"),
-    (FARE_CARD_TAPS, rows.TAP, {"card_id": "12345"}, "str_matches('^\\d{10}$')", "card_id"),
+    (FARE_CARD_TAPS, rows.TAP, {"card_id": "12345"}, "str_matches('^[0-9]{10}$')", "card_id"),
+    # Unicode digits: polars' \d would accept them, so the same card would get another pseudonym
+    (FARE_CARD_TAPS, rows.TAP, {"card_id": "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660"},
+     "str_matches('^[0-9]{10}$')", "card_id"),
+    (FARE_CARD_TAPS, rows.TAP, {"stop_id": "HN-S\uff10\uff10\uff10\uff11"}, "str_matches('^HN-S[0-9]{4}$')", "stop_id"),
     (PROCEDURE_RECORDS, rows.PROCEDURE, {"online_service_level": "2"}, "online_needs_level_3", None),
     (PROCEDURE_RECORDS, rows.PROCEDURE, {"resolved_at": "2025-07-01T10:00:00"}, "resolved_before_submitted", None),
     (PROCEDURE_RECORDS, rows.PROCEDURE, {"resolved_on_time": "false"}, "on_time_flag_inconsistent", None),
@@ -188,3 +192,14 @@ def test_age_at_death_counts_completed_years():
         valid = run_contract(DEATHS, [row]).valid
         shared = publish_deaths(to_2025_wards(valid), Pseudonymiser("k" * 16))
         assert shared["age_at_death"].item() == age, (born, died)
+
+
+def test_every_contract_spells_a_digit_as_ascii():
+    """polars' \\d matches any Unicode digit (Arabic-Indic, fullwidth): a code in such digits would pass and be
+    pseudonymised apart from the same code in ASCII digits. `coercion.code_lengths` also reads `[0-9]{n}` only."""
+    from assets.registry import DATASETS
+    patterns = [check.statistics["pattern"] for spec in DATASETS for model in (spec.model, spec.shared_model)
+                for column in model.to_schema().columns.values() for check in column.checks
+                if check.name == "str_matches"]
+    assert len(patterns) > 10
+    assert [p for p in patterns if "\\d" in p] == []

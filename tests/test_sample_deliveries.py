@@ -233,8 +233,8 @@ def test_procedure_records_are_online_only_at_level_3_and_flag_on_time_consisten
                 assert on_time == ("true" if resolved <= due else "false")
 
 
-TAP_OK = (pl.col("card_id").str.contains(r"^\d{10}$") & pl.col("route_id").str.contains(r"^(\d{2,3}[A-Z]?|M\d[A-Z]?)$")
-          & pl.col("stop_id").str.contains(r"^HN-S\d{4}$"))
+TAP_OK = (pl.col("card_id").str.contains(r"^[0-9]{10}$") & pl.col("route_id").str.contains(r"^([0-9]{2,3}[A-Z]?|M[0-9][A-Z]?)$")
+          & pl.col("stop_id").str.contains(r"^HN-S[0-9]{4}$"))
 
 
 def test_about_one_percent_of_rows_are_defective(sample):

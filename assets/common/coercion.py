@@ -30,11 +30,11 @@ RULE_REASONS = {
 DAMAGE_RULES = tuple(RULE_REASONS)
 INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
 
-_GROUPED = r"^-?\d{1,3}(?:\.\d{3}){2,}$|^-?\d{1,3}(?:,\d{3}){2,}$"
-_ONE_GROUP = r"^-?\d{1,3}[.,]\d{3}$"
-_SCIENTIFIC = r"^\d+(?:[.,]\d+)?[eE]\+?\d+$"  # also after a clean-up stripped the dot
+_GROUPED = r"^-?[0-9]{1,3}(?:\.[0-9]{3}){2,}$|^-?[0-9]{1,3}(?:,[0-9]{3}){2,}$"
+_ONE_GROUP = r"^-?[0-9]{1,3}[.,][0-9]{3}$"
+_SCIENTIFIC = r"^[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$"  # also after a clean-up stripped the dot
 _MAX_ZEROS = 4  # leading zeros a code may plausibly have lost
-_SERIAL = r"^\d{5}(?:[.,]\d+)?$"  # 10000-99999: 1927-2173 in the 1900 date system
+_SERIAL = r"^[0-9]{5}(?:[.,][0-9]+)?$"  # 10000-99999: 1927-2173 in the 1900 date system
 # A UTF-8 lead byte read as Windows-1252 (Â Ã Ä Å Æ, or á º/» for the Vietnamese block U+1EA0-U+1EFF)
 # followed by what a continuation byte 0x80-0xBF becomes in Windows-1252.
 _CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
@@ -42,13 +42,16 @@ _MOJIBAKE = f"[ÂÃÄÅÆ][{_CONTINUATION}]|á[º»][{_CONTINUATION}]"
 
 
 def code_lengths(column: pa.Column) -> set[int] | None:
-    """The digit counts a code column allows (`^\\d{12}$` → {12}; `^\\d{4,5}$` → {4, 5}), or None."""
+    """The digit counts a code column allows (`^[0-9]{12}$` → {12}; `^[0-9]{4,5}$` → {4, 5}), or None.
+
+    Contracts spell a digit `[0-9]`: polars' `\\d` is Unicode and also matches Arabic-Indic or fullwidth digits.
+    """
     for check in column.checks:
         pattern = (check.statistics or {}).get("pattern") if check.name == "str_matches" else None
         if not pattern:
             continue
-        quantifiers = re.findall(r"\\d\{(\d+)(?:,(\d+))?\}", pattern)
-        if quantifiers and re.fullmatch(r"\^\(?(?:\|?\\d\{\d+(?:,\d+)?\})+\)?\$", pattern):
+        quantifiers = re.findall(r"\[0-9\]\{(\d+)(?:,(\d+))?\}", pattern)
+        if quantifiers and re.fullmatch(r"\^\(?(?:\|?\[0-9\]\{\d+(?:,\d+)?\})+\)?\$", pattern):
             return {n for low, high in quantifiers for n in range(int(low), int(high or low) + 1)}
     return None
 
@@ -91,7 +94,7 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
                            RULE_REASONS["scientific_notation"]))
             # a spreadsheet strips every leading zero, so what is left starts with another digit;
             # up to 4 missing: Hanoi IDs start 001, tax codes 01, ward codes 000
-            short = value.str.contains(r"^[1-9]\d*$") & pl.any_horizontal(
+            short = value.str.contains(r"^[1-9][0-9]*$") & pl.any_horizontal(
                 digits.is_between(n - _MAX_ZEROS, n - 1) for n in lengths)
             reason = pl.format("has {} digits where the contract requires {}: a spreadsheet probably dropped its "
                                "leading zero(s); export the column as text (the lake does not guess them)",
