@@ -161,11 +161,16 @@ def _naive_skipped(results: dict) -> list[str]:
             f"would need about {per_row * max(skipped) / 2**30:.0f} GiB, more than this shared machine can give it.", ""]
 
 
+def _staged(run: dict) -> str:
+    staged = run.get("staged_deliveries")  # absent from pages measured before it was counted
+    return "" if staged is None else f", {staged} staged, the others duplicates or rejected"
+
+
 def _job_lines(title: str, run: dict | None) -> list[str]:
     if not run:
         return [f"- {title}: not run."]
     return [f"- {title} (`urbanlake run`, generator `--scale {run['scale']} --days {run['days']}`, "
-            f"{run['deliveries']} delivery files): **{run['wall_s']:.1f} s** wall (median of {run['runs']}: "
+            f"{run['deliveries']} delivery files{_staged(run)}): **{run['wall_s']:.1f} s** wall (median of {run['runs']}: "
             f"{', '.join(f'{w:.1f}' for w in run['walls_s'])}), peak RSS {_mib(run['peak_rss_bytes'])} MiB; "
             f"{run['rows_in']:,} rows in = {run['rows_published']:,} published + {run['rows_quarantined']:,} "
             f"quarantined ({run['rows_in'] / run['wall_s']:,.0f} rows/s)."]

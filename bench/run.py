@@ -90,10 +90,12 @@ def job_runs(scale: float, days: int, repeats: int, work: Path) -> dict:
 def _ledger_totals(home: Path) -> dict:
     import duckdb
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        rows_in, published, quarantined, deliveries = con.execute(
-            "SELECT sum(rows_in), sum(rows_published), sum(rows_quarantined), count(*) FROM raw.deliveries").fetchone()
+        rows_in, published, quarantined, files, staged = con.execute(
+            "SELECT sum(rows_in), sum(rows_published), sum(rows_quarantined), count(*), "
+            "count(*) FILTER (WHERE status = 'published') FROM raw.deliveries").fetchone()
+    # the ledger lists every delivered file, duplicates and rejected files included; only staged ones hold rows
     return {"rows_in": int(rows_in or 0), "rows_published": int(published or 0),
-            "rows_quarantined": int(quarantined or 0), "deliveries": int(deliveries)}
+            "rows_quarantined": int(quarantined or 0), "deliveries": int(files), "staged_deliveries": int(staged)}
 
 
 def _merged(previous: dict, new: dict) -> dict:
