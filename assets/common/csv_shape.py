@@ -15,6 +15,7 @@ that total with byte counts, about ten times faster than counting per record.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,12 @@ def sniff_separator(path: Path) -> str:
     counts = {sep: unquoted.count(sep) for sep in SEPARATORS}
     best = max(SEPARATORS, key=lambda s: counts[s])
     return best if counts[best] else ","
+
+
+def header_fields(path: Path, separator: str) -> list[str]:
+    """The header record's fields as delivered (polars renames a repeated name, so it cannot tell)."""
+    with path.open("r", encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f, delimiter=separator), [])
 
 
 _CHUNK = 1 << 24

@@ -3,7 +3,7 @@
 Contract for agencies: put a file at `landing/<agency>/<dataset>/<YYYY-MM-DD>/<name>.<csv|json|ndjson|xlsx>`,
 the folder date being the delivery date. CSV has a header row with the contract's column names, comma
 (or semicolon) separated, UTF-8 (with or without BOM) or a legacy Windows code page (1258, or 1252: see
-`encodings`), every row with the header's number of fields (`csv_shape`). Values are read as text so
+`encodings`), every row with the header's number of fields (`csv_shape`), no column named twice. Values are read as text so
 that leading zeros survive; typing happens in validation, where a bad value becomes a quarantine row.
 """
 
@@ -16,9 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import fastexcel
 import polars as pl
 
-from assets.common.csv_shape import RaggedFile, check_field_counts, sniff_separator
+from assets.common.csv_shape import RaggedFile, check_field_counts, header_fields, sniff_separator
 from assets.common.encodings import UndecodableFile, detect_encoding
 from assets.common.landing_paths import landing_files, plain_component
 
@@ -83,6 +84,24 @@ class UnreadableDelivery(Exception):
     """A delivered file that cannot be read as a table at all: the whole file is rejected, with this reason."""
 
 
+def refuse_repeated(names: list, where: str, kind: str = "column") -> None:
+    """A table naming a column twice is ambiguous (which value is the column's?): the file is rejected.
+    Only exact repeats: names equal once trimmed or lower-cased are the contract's to judge (staging)."""
+    first: dict[str, int] = {}
+    for place, name in enumerate(names, 1):
+        if name is None or name == "":
+            continue
+        if name in first:
+            raise UnreadableDelivery(f"{where} names the {kind} {name!r} twice ({kind}s {first[name]} and {place}): "
+                                     f"which of the two values is meant cannot be told; deliver each {kind} once")
+        first[name] = place
+
+
+def _object_once(pairs: list[tuple[str, object]]) -> dict:
+    refuse_repeated([key for key, _ in pairs], "a JSON object", kind="key")  # json.loads would keep the last
+    return dict(pairs)
+
+
 def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
     """Stream a non-UTF-8 file into a UTF-8 copy that polars can scan."""
     out = workdir / (path.stem + ".utf8" + path.suffix)
@@ -95,9 +114,9 @@ def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
 def _read_json(path: Path) -> pl.DataFrame:
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() in (".ndjson", ".jsonl"):
-        records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        records = [json.loads(line, object_pairs_hook=_object_once) for line in text.splitlines() if line.strip()]
     else:
-        records = json.loads(text)
+        records = json.loads(text, object_pairs_hook=_object_once)
         if isinstance(records, dict):
             records = [records]
     if isinstance(records, list):  # NGSI "normalized" attributes {"type": …, "value": v} are read as v
@@ -121,7 +140,11 @@ def _read_excel(path: Path) -> pl.DataFrame:
     if len(sheets) != 1:
         raise UnreadableDelivery(f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets) or 'none'}); "
                                  "deliver exactly one sheet per file")
-    return next(iter(sheets.values()))
+    [(name, frame)] = sheets.items()
+    header = fastexcel.read_excel(path).load_sheet(name, header_row=None, n_rows=1).to_polars()
+    refuse_repeated([None if v is None else str(v) for v in header.row(0)] if header.height else [],
+                    f"the header row of sheet {name!r}")
+    return frame
 
 
 def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = None) -> tuple[int, str]:
@@ -139,6 +162,7 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
                 encoding = detect_encoding(delivery.path)
                 source = delivery.path if encoding == "utf-8" else _transcode(delivery.path, encoding, Path(tmp))
                 separator = sniff_separator(source)
+                refuse_repeated(header_fields(source, separator), "the header")
                 frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
                                     separator=separator, truncate_ragged_lines=False)
                 with ThreadPoolExecutor(1, thread_name_prefix="field-counts") as pool:
