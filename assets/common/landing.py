@@ -3,24 +3,25 @@
 Contract for agencies: put a file at `landing/<agency>/<dataset>/<YYYY-MM-DD>/<name>.<csv|json|ndjson|xlsx>`,
 the folder date being the delivery date. CSV has a header row with the contract's column names, comma
 (or semicolon) separated, UTF-8 (with or without BOM) or a legacy Windows code page (1258, or 1252: see
-`encodings`), every row with the header's number of fields (`csv_shape`), no column named twice. Values are read as text so
-that leading zeros survive; typing happens in validation, where a bad value becomes a quarantine row.
+`encodings`), every row with the header's number of fields (`csv_shape`), no column named twice
+(`file_readers`). Values are read as text so that leading zeros survive; typing happens in
+validation, where a bad value becomes a quarantine row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 from assets.common.csv_shape import RaggedFile, check_field_counts, header_fields, sniff_separator
 from assets.common.encodings import UndecodableFile, detect_encoding
+from assets.common.file_readers import (UnreadableDelivery, read_excel, read_json, refuse_repeated,
+                                        transcode_to_utf8, without_dos_eof)
 from assets.common.landing_paths import landing_files, plain_component
 
 
@@ -30,7 +31,6 @@ ROW_NUMBER = "_row_number"
 # zstd, for files about 1.5× larger (a standard Parquet codec: Spark and Trino read it). No column
 # statistics (about 10 % of the write): raw is read by row ranges, never filtered by value.
 RAW_PARQUET = {"compression": "lz4", "statistics": False}
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -80,73 +80,6 @@ def discover(landing: Path, agency: str, dataset: str) -> tuple[list[Delivery], 
     return found, rejected
 
 
-class UnreadableDelivery(Exception):
-    """A delivered file that cannot be read as a table at all: the whole file is rejected, with this reason."""
-
-
-def refuse_repeated(names: list, where: str, kind: str = "column") -> None:
-    """A table naming a column twice is ambiguous (which value is the column's?): the file is rejected.
-    Only exact repeats: names equal once trimmed or lower-cased are the contract's to judge (staging)."""
-    first: dict[str, int] = {}
-    for place, name in enumerate(names, 1):
-        if name is None or name == "":
-            continue
-        if name in first:
-            raise UnreadableDelivery(f"{where} names the {kind} {name!r} twice ({kind}s {first[name]} and {place}): "
-                                     f"which of the two values is meant cannot be told; deliver each {kind} once")
-        first[name] = place
-
-
-def _object_once(pairs: list[tuple[str, object]]) -> dict:
-    refuse_repeated([key for key, _ in pairs], "a JSON object", kind="key")  # json.loads would keep the last
-    return dict(pairs)
-
-
-def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
-    """Stream a non-UTF-8 file into a UTF-8 copy that polars can scan."""
-    out = workdir / (path.stem + ".utf8" + path.suffix)
-    with path.open("r", encoding=encoding, newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(_CHUNK):
-            dst.write(chunk)
-    return out
-
-
-def _read_json(path: Path) -> pl.DataFrame:
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() in (".ndjson", ".jsonl"):
-        records = [json.loads(line, object_pairs_hook=_object_once) for line in text.splitlines() if line.strip()]
-    else:
-        records = json.loads(text, object_pairs_hook=_object_once)
-        if isinstance(records, dict):
-            records = [records]
-    if isinstance(records, list):  # NGSI "normalized" attributes {"type": …, "value": v} are read as v
-        records = [{k: v["value"] if isinstance(v, dict) and "value" in v else v for k, v in r.items()}
-                   if isinstance(r, dict) else r for r in records]
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise UnreadableDelivery("JSON must be an array of objects, or one object per line (NDJSON)")
-    # Each value is kept as its JSON text (nested objects too), so nothing is reinterpreted here.
-    columns: dict[str, list] = {}
-    for i, rec in enumerate(records):
-        for key in rec:
-            columns.setdefault(key, [None] * len(records))
-        for key, value in rec.items():
-            columns[key][i] = value if isinstance(value, str) or value is None else json.dumps(value, ensure_ascii=False)
-    return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()}, height=len(records))
-
-
-def _read_excel(path: Path) -> pl.DataFrame:
-    sheets = {name: df for name, df in pl.read_excel(path, sheet_id=0, infer_schema_length=0).items()
-              if df.height or df.width}
-    if len(sheets) != 1:
-        raise UnreadableDelivery(f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets) or 'none'}); "
-                                 "deliver exactly one sheet per file")
-    [(name, frame)] = sheets.items()
-    header = fastexcel.read_excel(path).load_sheet(name, header_row=None, n_rows=1).to_polars()
-    refuse_repeated([None if v is None else str(v) for v in header.row(0)] if header.height else [],
-                    f"the header row of sheet {name!r}")
-    return frame
-
-
 def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = None) -> tuple[int, str]:
     """Write the delivery as a Parquet file of strings plus `_row_number`; return (rows, encoding).
 
@@ -160,7 +93,8 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
         with tempfile.TemporaryDirectory(dir=workdir) as tmp:
             if suffix == ".csv":
                 encoding = detect_encoding(delivery.path)
-                source = delivery.path if encoding == "utf-8" else _transcode(delivery.path, encoding, Path(tmp))
+                source = delivery.path if encoding == "utf-8" else transcode_to_utf8(delivery.path, encoding, Path(tmp))
+                source = without_dos_eof(source, Path(tmp))
                 separator = sniff_separator(source)
                 refuse_repeated(header_fields(source, separator), "the header")
                 frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
@@ -179,7 +113,7 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
                         raise
                     shape.result()
             else:
-                df = _read_excel(delivery.path) if suffix == ".xlsx" else _read_json(delivery.path)
+                df = read_excel(delivery.path) if suffix == ".xlsx" else read_json(delivery.path)
                 df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, **RAW_PARQUET)
         rows = pl.scan_parquet(out).select(pl.len()).collect().item()
     except UnreadableDelivery:

@@ -1,0 +1,100 @@
+"""Reading a delivered file as a table, and what makes a file unreadable as one (rejected whole).
+
+CSV is streamed by polars (`landing`); these read the rest. JSON and Excel deliveries are small (a
+workbook holds at most about a million rows), so they are read whole. A header naming a column twice,
+or a JSON object with a key twice, is refused: the readers would keep one of the two values silently.
+A Ctrl-Z (0x1A) as a text file's last byte is the end-of-file marker DOS-era exporters write: not a row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+_CHUNK = 1 << 20
+_DOS_EOF = b"\x1a"
+
+
+class UnreadableDelivery(Exception):
+    """A delivered file that cannot be read as a table at all: the whole file is rejected, with this reason."""
+
+
+def refuse_repeated(names: list, where: str, kind: str = "column") -> None:
+    """A table naming a column twice is ambiguous (which value is the column's?): the file is rejected.
+    Only exact repeats: names equal once trimmed or lower-cased are the contract's to judge (staging)."""
+    first: dict[str, int] = {}
+    for place, name in enumerate(names, 1):
+        if name is None or name == "":
+            continue
+        if name in first:
+            raise UnreadableDelivery(f"{where} names the {kind} {name!r} twice ({kind}s {first[name]} and {place}): "
+                                     f"which of the two values is meant cannot be told; deliver each {kind} once")
+        first[name] = place
+
+
+def _object_once(pairs: list[tuple[str, object]]) -> dict:
+    refuse_repeated([key for key, _ in pairs], "a JSON object", kind="key")  # json.loads would keep the last
+    return dict(pairs)
+
+
+def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
+    """Stream a non-UTF-8 file into a UTF-8 copy that polars can scan."""
+    out = workdir / (path.stem + ".utf8" + path.suffix)
+    with path.open("r", encoding=encoding, newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(_CHUNK):
+            dst.write(chunk)
+    return out
+
+
+def without_dos_eof(path: Path, workdir: Path) -> Path:
+    """`path` itself, or a copy in `workdir` without its DOS end-of-file marker (our own copy is cut in place)."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        f.seek(max(size - 1, 0))
+        if f.read(1) != _DOS_EOF:
+            return path
+    if not path.is_relative_to(workdir):  # never touch the landing file
+        path = Path(shutil.copyfile(path, workdir / (path.stem + ".without-eof" + path.suffix)))
+    os.truncate(path, size - 1)
+    return path
+
+
+def read_json(path: Path) -> pl.DataFrame:
+    text = path.read_text(encoding="utf-8-sig").removesuffix(_DOS_EOF.decode())
+    if path.suffix.lower() in (".ndjson", ".jsonl"):
+        records = [json.loads(line, object_pairs_hook=_object_once) for line in text.splitlines() if line.strip()]
+    else:
+        records = json.loads(text, object_pairs_hook=_object_once)
+        if isinstance(records, dict):
+            records = [records]
+    if isinstance(records, list):  # NGSI "normalized" attributes {"type": …, "value": v} are read as v
+        records = [{k: v["value"] if isinstance(v, dict) and "value" in v else v for k, v in r.items()}
+                   if isinstance(r, dict) else r for r in records]
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise UnreadableDelivery("JSON must be an array of objects, or one object per line (NDJSON)")
+    # Each value is kept as its JSON text (nested objects too), so nothing is reinterpreted here.
+    columns: dict[str, list] = {}
+    for i, rec in enumerate(records):
+        for key in rec:
+            columns.setdefault(key, [None] * len(records))
+        for key, value in rec.items():
+            columns[key][i] = value if isinstance(value, str) or value is None else json.dumps(value, ensure_ascii=False)
+    return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()}, height=len(records))
+
+
+def read_excel(path: Path) -> pl.DataFrame:
+    sheets = {name: df for name, df in pl.read_excel(path, sheet_id=0, infer_schema_length=0).items()
+              if df.height or df.width}
+    if len(sheets) != 1:
+        raise UnreadableDelivery(f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets) or 'none'}); "
+                                 "deliver exactly one sheet per file")
+    [(name, frame)] = sheets.items()
+    header = fastexcel.read_excel(path).load_sheet(name, header_row=None, n_rows=1).to_polars()
+    refuse_repeated([None if v is None else str(v) for v in header.row(0)] if header.height else [],
+                    f"the header row of sheet {name!r}")
+    return frame
