@@ -31,8 +31,8 @@ import pyarrow.parquet as pq
 
 from assets.common.dataset import DatasetSpec
 from assets.common.landing import ROW_NUMBER
-from assets.common.validation import (StructureError, _typed_columns, _unique_keys, header_name, normalise_text,
-                                      sharing_a_hash)
+from assets.common.validation import StructureError, _unique_keys, header_name, normalise_text, sharing_a_hash
+from assets.common.value_types import typed_columns
 from warehouse.tables import LakeTable
 
 BATCH_ROWS = int(os.environ.get("URBANLAKE_BATCH_ROWS", 500_000))
@@ -84,7 +84,7 @@ def _key_hashes(spec: DatasetSpec, batch: pl.DataFrame, keys: list[list[str]]) -
     for i, key in enumerate(keys):
         if not set(key) <= set(text.columns):
             continue  # a missing key column: every value is null, nothing repeats
-        hashed.append(_typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
+        hashed.append(typed_columns(text.select(ROW_NUMBER, *key), schema.select_columns(key))
                       .filter(pl.all_horizontal(pl.col(key).is_not_null()))
                       .select(ROW_NUMBER, pl.struct(key).hash(seed=i).alias("_h")))
     return pl.concat(hashed) if hashed else pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "_h": pl.UInt64})

@@ -90,9 +90,9 @@ class DatasetSpec:
     @cached_property
     def contract_version(self) -> str:
         """Changes whenever the contract or the publishing code changes, so deliveries are re-staged."""
-        from assets.common import coercion, validation
+        from assets.common import coercion, validation, value_types
         from schemas import rules
-        modules = [inspect.getmodule(self.model), rules, validation, coercion]
+        modules = [inspect.getmodule(self.model), rules, validation, value_types, coercion]
         source = "".join(inspect.getsource(m) for m in modules) + inspect.getsource(self.publish)
         return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 

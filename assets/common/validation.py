@@ -22,13 +22,13 @@ from pandera.errors import SchemaErrors
 
 from assets.common import coercion
 from assets.common.landing import ROW_NUMBER
+from assets.common.value_types import expected_form, typed_columns
 from schemas.rules import RULE_REASONS, describe, involved_columns
 
 QUARANTINE_SCHEMA = {
     "delivery": pl.String, "source_file": pl.String, "row_number": pl.Int64, "column": pl.String,
     "rule": pl.String, "offending_value": pl.String, "reason": pl.String,
 }
-TRUE_WORDS, FALSE_WORDS = ["true", "1", "yes", "có"], ["false", "0", "no", "không"]
 _POS = "_pos"
 
 
@@ -63,50 +63,6 @@ def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
         pl.col(c).str.strip_chars().pipe(lambda e, a=a: e if a else e.str.normalize("NFC")).replace("", None)
         for c, a in zip(text, ascii_only)
     ).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
-
-
-def _parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    if dtype == pl.String:
-        return text
-    if dtype == pl.Date:
-        # Excel exports write a date cell as "2025-07-02 00:00:00"; a date with another time is not a date.
-        day = text.str.strip_suffix(" 00:00:00")
-        return pl.coalesce(day.str.to_date("%Y-%m-%d", strict=False), day.str.to_date("%d/%m/%Y", strict=False))
-    if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime:
-        # Timestamps are stored as naive Hanoi local time (UTC+7 all year); an explicit offset or Z is honoured.
-        zoned = text.str.replace(r"Z$", "+00:00")
-        with_offset = pl.coalesce(*(zoned.str.to_datetime(f, strict=False, time_unit="us") for f in
-                                    ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%.f%z")))
-        local = with_offset.dt.convert_time_zone("Asia/Ho_Chi_Minh").dt.replace_time_zone(None)
-        return pl.coalesce(local, *(text.str.to_datetime(f, strict=False, time_unit="us") for f in
-                                    ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S",
-                                     "%Y-%m-%d %H:%M")))
-    if dtype == pl.Boolean:
-        lower = text.str.to_lowercase()
-        return pl.when(lower.is_in(TRUE_WORDS)).then(True).when(lower.is_in(FALSE_WORDS)).then(False)
-    if dtype in coercion.INTEGERS:
-        text = coercion.integer_text(text)
-    return text.cast(dtype, strict=False)
-
-
-_ISO = {pl.Date: lambda t: t.str.to_date("%Y-%m-%d", strict=False),
-        pl.Datetime: lambda t: t.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")}
-
-
-def _typed_columns(text: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame:
-    """`_parse` of every contract column; dates and timestamps in the ISO form almost every value has are
-    parsed first, and only the (few) other values go through `_parse`'s list of forms."""
-    kinds = {n: (pl.Datetime if isinstance(c.dtype.type, pl.Datetime) else c.dtype.type) for n, c in schema.columns.items()}
-    typed = text.with_columns((_ISO[k](pl.col(n)) if k in _ISO else _parse(pl.col(n), schema.columns[n].dtype.type)).alias(n)
-                              for n, k in kinds.items())
-    for name, kind in kinds.items():
-        if kind not in _ISO:
-            continue
-        rest = (text[name].is_not_null() & typed[name].is_null()).arg_true()
-        if len(rest):
-            parsed = text.select(_parse(pl.col(name).gather(rest), schema.columns[name].dtype.type)).to_series()
-            typed = typed.with_columns(typed[name].scatter(rest, parsed))
-    return typed
 
 
 def _failures(pos: pl.Expr, column: str | None, rule: str, reason: str) -> list[pl.Expr]:
@@ -161,7 +117,7 @@ def _typed_keys(earlier: pl.DataFrame, schema: pa.DataFrameSchema, keys: list[li
     text = earlier.with_columns(pl.lit(None, pl.String).alias(c) for c in columns if c not in earlier.columns)
     text = text.select(ROW_NUMBER, *columns)
     damaged = coercion.damage(text, key_schema, personal, position=_POS)
-    return _typed_columns(coercion.without(text, damaged, position=_POS), key_schema)
+    return typed_columns(coercion.without(text, damaged, position=_POS), key_schema)
 
 
 def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Series | None,
@@ -215,12 +171,13 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     damaged = coercion.damage(text, schema, personal, position=_POS)
     problems.extend(damaged)
     delivered, text = text, coercion.without(text, damaged, position=_POS)  # damaged values judged like untyped ones
-    typed = _typed_columns(text, schema)
+    typed = typed_columns(text, schema)
     for name, col in schema.columns.items():
         bad = (text[name].is_not_null() & typed[name].is_null()).arg_true().cast(pl.Int64)
         if len(bad):
             problems.append(pl.DataFrame({_POS: bad}).with_columns(
-                _failures(pl.col(_POS), name, "type", f"{name}: {RULE_REASONS['type']} {col.dtype}")))
+                _failures(pl.col(_POS), name, "type",
+                          f"{name}: {RULE_REASONS['type']} {col.dtype}: {expected_form(col.dtype.type)}")))
     typed = typed.with_columns(
         pl.lit(delivery_date).alias("_delivery_date"),
         (pl.col(event_date).cast(pl.Date) if event_date else pl.lit(delivery_date)).alias("_event_date"),
