@@ -36,7 +36,8 @@ def test_legacy_windows_1258_file_is_read_as_vietnamese(tmp_path):
     path = _deliver(tmp_path, "justice/births/2025-07-01/legacy.csv", legacy.encode("cp1258"))
     assert detect_encoding(path) == "cp1258"
     out = tmp_path / "out.parquet"
-    rows, encoding = write_as_text_parquet(discover(tmp_path, "justice", "births")[0][0], out)
+    landed = write_as_text_parquet(discover(tmp_path, "justice", "births")[0][0], out)
+    rows, encoding = landed.rows, landed.encoding
     frame = pl.read_parquet(out)
     assert (rows, encoding) == (1, "cp1258")
     assert frame["name"].str.normalize("NFC").item() == "Nguyễn Thị Ánh" == text.splitlines()[1].split(",")[0]
@@ -57,7 +58,8 @@ def test_a_character_cut_at_a_read_boundary_is_judged_with_the_bytes_after_it(tm
 def test_leading_zeros_and_bom_survive_csv(tmp_path):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", "\ufeffid,code\n001195000002,00004\n".encode("utf-8"))
     out = tmp_path / "o.parquet"
-    rows, encoding = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], out)
+    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], out)
+    rows, encoding = landed.rows, landed.encoding
     frame = pl.read_parquet(out)
     assert encoding == "utf-8-sig"
     assert frame.select("_row_number", "id", "code").row(0) == (1, "001195000002", "00004")
@@ -68,7 +70,7 @@ def test_json_array_values_become_text_and_nested_objects_json(tmp_path):
                {"refDevice": "HN-AQ-001", "pm25": None}]
     _deliver(tmp_path, "env/aq/2025-07-01/s.json", json.dumps(records).encode())
     out = tmp_path / "o.parquet"
-    rows, _ = write_as_text_parquet(discover(tmp_path, "env", "aq")[0][0], out)
+    rows = write_as_text_parquet(discover(tmp_path, "env", "aq")[0][0], out).rows
     frame = pl.read_parquet(out)
     assert rows == 2
     assert frame["pm25"].to_list() == ["41.2", None]
@@ -81,7 +83,7 @@ def test_excel_export_is_read_as_text(tmp_path):
     path.parent.mkdir(parents=True)
     pl.DataFrame({"parcel_id": ["00004-1-2"], "ward_code": ["00004"], "area_m2": [96.5]}).write_excel(path)
     out = tmp_path / "o.parquet"
-    rows, _ = write_as_text_parquet(discover(tmp_path, "planning", "land_parcels")[0][0], out)
+    rows = write_as_text_parquet(discover(tmp_path, "planning", "land_parcels")[0][0], out).rows
     frame = pl.read_parquet(out)
     assert rows == 1
     assert frame.select("ward_code", "area_m2").row(0) == ("00004", "96.5")
@@ -95,6 +97,16 @@ def test_field_totals_pass_a_plain_file_and_defer_anything_else(tmp_path):
         (tmp_path / name).write_bytes(data)
         verdicts[name] = fields_add_up(tmp_path / name, ",")
     assert verdicts == {"plain.csv": True, "quoted.csv": False, "blank_line.csv": False, "short_row.csv": False}
+
+
+def test_blank_lines_are_no_records_and_the_rows_after_them_keep_their_numbers(tmp_path):
+    # blank, only spaces, CRLF, and a blank line inside a quoted value (which is part of the value)
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", b'a,b,c\r\n\r\n1,2,3\r\n   \r\n4,"x\r\n\r\ny",6\r\n,,\r\n\r\n')
+    out = tmp_path / "o.parquet"
+    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], out)
+    frame = pl.read_parquet(out)
+    assert (landed.rows, landed.blank_lines) == (3, 3)
+    assert frame.rows() == [(2, "1", "2", "3"), (4, "4", "x\r\n\r\ny", "6"), (5, None, None, None)]  # ",," stays
 
 
 def test_long_row_offset_by_a_short_one_is_still_named(tmp_path):

@@ -16,6 +16,7 @@ that total with byte counts, about ten times faster than counting per record.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +84,7 @@ def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
     numbered = lines.with_columns(starts.cast(pl.UInt32).cum_sum().alias("record"), (starts & (open_after == 0))
                                   .alias("single"), quotes.alias("quotes"))
     single = numbered.filter("single").select(
-        "record", (line == "").alias("blank"), (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
+        "record", (line.str.strip_chars() == "").alias("blank"), (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
     # only records spanning lines (a quoted newline) are joined: few, and grouping every line is slow
     joined = (numbered.filter(~pl.col("single")).group_by("record").agg(line.str.join("\n").alias(_LINE))
               .select("record", pl.lit(False).alias("blank"),
@@ -92,19 +93,27 @@ def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
     return pl.concat([single, joined]).sort("record")
 
 
-def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True) -> bool:
+@dataclass(frozen=True)
+class FieldCounts:
+    counted_every_record: bool  # so a row too long, which the delimiter totals can hide, was judged too
+    blank_rows: tuple[int, ...] = ()  # data rows (1-based, as polars numbers them) that are blank lines
+
+
+def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True) -> FieldCounts:
     """Raise RaggedFile naming the rows whose number of fields differs from the header's.
 
-    With `trust_totals`, a file whose delimiters add up passes at once (`fields_add_up`). Returns
-    whether every record was counted (so a row too long, which the totals can hide, was judged too)."""
+    With `trust_totals`, a file whose delimiters add up passes at once (`fields_add_up`: it can have
+    no blank line). A blank line, or one of only spaces, is no record: its row number is returned."""
     if trust_totals and fields_add_up(path, separator):
-        return False
-    ragged = (_field_counts(path, separator)
+        return FieldCounts(counted_every_record=False)
+    counts = (_field_counts(path, separator)
               .with_columns(pl.col("fields").first().alias("width"), (pl.len() - 1).alias("last"))
-              .filter((pl.col("record") > 1) & ~pl.col("blank") & (pl.col("fields") != pl.col("width")))
+              .filter((pl.col("record") > 1) & (pl.col("blank") | (pl.col("fields") != pl.col("width"))))
               .collect())
+    blank = tuple(r - 1 for r in counts.filter("blank")["record"].to_list())
+    ragged = counts.filter(~pl.col("blank"))
     if ragged.is_empty():
-        return True
+        return FieldCounts(counted_every_record=True, blank_rows=blank)
     width, last = ragged["width"][0], ragged["last"][0]
     described = [f"row {r - 1}{' (the last)' if r - 1 == last else ''} has {n} fields"
                  for r, n in ragged.select("record", "fields").head(_SHOWN).iter_rows()]

@@ -53,6 +53,7 @@ def dataset_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
             "duplicate_deliveries": dg.MetadataValue.json(report.duplicates),
             "rejected_files": dg.MetadataValue.json([f"{r.relative_path}: {r.reason}" for r in report.rejected]),
             "skipped_files": dg.MetadataValue.json([f"{r.relative_path}: {r.reason}" for r in report.skipped]),
+            "blank_lines_not_rows": dg.MetadataValue.json(report.blank_lines),
             "dagster/row_count": raw.row_count(),
             "path": dg.MetadataValue.path(str(raw.dir)),
             **_window_metadata(window),

@@ -36,6 +36,7 @@ class RawReport:
     rejected: list[landing.Rejected] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[landing.Rejected] = field(default_factory=list)  # moved while read: taken next run
+    blank_lines: dict[str, int] = field(default_factory=dict)  # per delivery: blank lines, no records
 
 
 def _checksum(path, entry: dict) -> tuple[str, dict]:
@@ -90,7 +91,7 @@ def ingest_raw(spec: DatasetSpec, lake: Lake, window: DeliveryWindow | None = No
             continue
         rel, path = raw.new_file(delivery.path.stem, f"delivery_date={delivery.delivery_date}")
         try:
-            rows, encoding = landing.write_as_text_parquet(delivery, path, workdir=raw.dir)
+            landed = landing.write_as_text_parquet(delivery, path, workdir=raw.dir)
         except landing.UnreadableDelivery as err:
             path.unlink(missing_ok=True)
             if moved := _moved_since(delivery.path, stamp):  # not the agency's fault: nothing recorded
@@ -103,7 +104,9 @@ def ingest_raw(spec: DatasetSpec, lake: Lake, window: DeliveryWindow | None = No
             path.unlink(missing_ok=True)
             report.skipped.append(landing.Rejected(delivery.relative_path, moved))
             continue
-        raw.commit(delivery.id, [rel], rows, encoding=encoding, **facts)
+        blank = {"blank_lines": landed.blank_lines} if landed.blank_lines else {}
+        raw.commit(delivery.id, [rel], landed.rows, encoding=landed.encoding, **blank, **facts)
+        report.blank_lines.update({delivery.id: landed.blank_lines} if landed.blank_lines else {})
         owner[checksum] = delivery.id
         report.ingested.append(delivery.id)
     return report

@@ -80,13 +80,26 @@ def discover(landing: Path, agency: str, dataset: str) -> tuple[list[Delivery], 
     return found, rejected
 
 
-def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = None) -> tuple[int, str]:
-    """Write the delivery as a Parquet file of strings plus `_row_number`; return (rows, encoding).
+@dataclass(frozen=True)
+class Landed:
+    rows: int
+    encoding: str
+    blank_lines: int = 0  # blank lines of a CSV file: no records (the rows after them keep their numbers)
+
+
+def _drop_rows(path: Path, row_numbers: tuple[int, ...]) -> None:
+    kept = path.with_name(path.name + ".kept")
+    pl.scan_parquet(path).filter(~pl.col(ROW_NUMBER).is_in(row_numbers)).sink_parquet(kept, **RAW_PARQUET)
+    kept.replace(path)
+
+
+def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = None) -> Landed:
+    """Write the delivery as a Parquet file of strings plus `_row_number`: its rows, encoding and blank lines.
 
     Raises UnreadableDelivery, with a reason an agency can act on, for a file that is not a table.
     """
     suffix = delivery.path.suffix.lower()
-    encoding = "utf-8"
+    encoding, blank_rows = "utf-8", ()
     if delivery.path.stat().st_size == 0:
         raise UnreadableDelivery("the file is empty (0 bytes); a day without records is a file with the header only")
     try:
@@ -108,10 +121,12 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
                     except pl.exceptions.ComputeError:
                         # a row too long, offset in the totals by one too short: name it, unless every
                         # record was counted already (a file with quotes)
-                        if not shape.result():
+                        if not shape.result().counted_every_record:
                             check_field_counts(source, separator, trust_totals=False)
                         raise
-                    shape.result()
+                    blank_rows = shape.result().blank_rows
+                if blank_rows:  # rare (a hand-edited file): written again without them
+                    _drop_rows(out, blank_rows)
             else:
                 df = read_excel(delivery.path) if suffix == ".xlsx" else read_json(delivery.path)
                 df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, **RAW_PARQUET)
@@ -126,4 +141,4 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
         message = str(err).strip().splitlines()[0] if str(err).strip() else ""
         raise UnreadableDelivery(f"cannot read the file as {suffix[1:].upper()} "
                                  f"({encoding}): {type(err).__name__}: {message[:300]}") from err
-    return rows, encoding
+    return Landed(rows, encoding, len(blank_rows))
