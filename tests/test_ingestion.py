@@ -104,6 +104,24 @@ def test_duplicate_delivery_follows_its_twin(lake):
     assert boardings(lake) == 2  # b became a copy of a: its earlier rows are withdrawn
 
 
+def test_after_an_upgrade_of_the_landing_code_every_delivery_is_landed_again_once(lake, monkeypatch):
+    from assets.common import ingest, landing
+    deliver(lake, "2025-07-03", "dos.csv", TAPS.encode() + b"\x1a")
+    deliver(lake, "2025-07-03", "good.csv", TAPS.replace("07:15:03", "08:15:03"))
+    monkeypatch.setattr(landing, "without_dos_eof", lambda path, workdir: path)  # older code: no DOS marker
+    monkeypatch.setattr(ingest, "landing_version", lambda: "older")
+    _, ledger = run(lake)
+    assert ledger["status"].to_list()[0].startswith("rejected: ") and boardings(lake) == 1
+    monkeypatch.undo()
+    report, ledger = run(lake)
+    assert sorted(report.ingested) == ["2025-07-03/dos.csv", "2025-07-03/good.csv"]
+    assert ledger["status"].to_list() == ["published", "published"] and boardings(lake) == 2
+    staged = tables(FARE_CARD_TAPS, lake)[1].deliveries()
+    assert {e["landing"] for e in staged.values()} == {ingest.landing_version()}  # re-staged from the new raw
+    report, _ = run(lake)
+    assert (report.ingested, report.unchanged) == ([], 2)
+
+
 def test_unchanged_landing_files_are_not_read_again(lake, monkeypatch):
     from assets.common import ingest
     deliver(lake, "2025-07-03", "a.csv", TAPS)

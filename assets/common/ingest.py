@@ -3,11 +3,16 @@
 A delivery is identified by `<delivery date>/<file name>`. Raw skips a file whose checksum it already
 holds, and records a file identical to another delivery as a duplicate instead of ingesting it twice.
 Given a delivery window (a partitioned run: one day, one month or a backfill's range), it touches only
-the deliveries dated in it; duplicates are still judged against every delivery.
+the deliveries dated in it; duplicates are still judged against every delivery. A delivery landed by
+an older version of the landing code is landed again (and so re-staged): a file the old code rejected,
+or read differently, is judged by today's rules.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 from dataclasses import dataclass, field
 
 from assets.common import landing
@@ -27,6 +32,14 @@ def tables(spec: DatasetSpec, lake: Lake) -> tuple[LakeTable, LakeTable, LakeTab
     return (LakeTable(lake, "raw", spec.name, restricted=True, about=spec.about("raw")),
             LakeTable(lake, "staging", spec.name, about=spec.about("staging")),
             LakeTable(lake, "quarantine", spec.name, about=spec.about("quarantine")))
+
+
+@functools.cache
+def landing_version() -> str:
+    """Changes whenever the code that turns a landing file into raw text changes."""
+    from assets.common import csv_shape, encodings, file_readers
+    source = "".join(inspect.getsource(m) for m in (landing, csv_shape, encodings, file_readers))
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
@@ -77,12 +90,13 @@ def ingest_raw(spec: DatasetSpec, lake: Lake, window: DeliveryWindow | None = No
             report.skipped.append(landing.Rejected(delivery.relative_path, "the file disappeared before it was read"))
             continue
         twin = owner.get(checksum) if owner.get(checksum) != delivery.id else None
-        # unchanged, unless it was a duplicate whose twin has since changed content
-        if entry.get("source_sha256") == checksum and (not entry.get("duplicate_of") or twin):
+        # unchanged, unless it was a duplicate whose twin has since changed content, or landed by older code
+        if entry.get("source_sha256") == checksum and (
+                twin if entry.get("duplicate_of") else entry.get("landing") == landing_version()):
             report.unchanged += 1
             continue
         facts = {"source_file": delivery.relative_path, "source_sha256": checksum,
-                 "delivery_date": delivery.delivery_date.isoformat(), **stamp}
+                 "delivery_date": delivery.delivery_date.isoformat(), "landing": landing_version(), **stamp}
         if owner.get(entry.get("source_sha256")) == delivery.id:
             del owner[entry["source_sha256"]]  # it no longer holds its previous content
         if twin:

@@ -164,7 +164,8 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     quarantine_parts.commit(pl.DataFrame(schema=QUARANTINE_SCHEMA))
     delivered = list(pl.read_parquet_schema(files[0])) if files else []
     shared_parts.commit(empty, supersede=spec.snapshot, source_file=raw_entry["source_file"],
-                        source_sha256=raw_entry["source_sha256"], contract=spec.contract_version, **accounting,
+                        source_sha256=raw_entry["source_sha256"], landing=raw_entry.get("landing"),
+                        contract=spec.contract_version, **accounting,
                         unknown_columns=unknown_columns(  # ignored, recorded
                             [header_name(c, spec.rename) for c in delivered], spec.model.to_schema()))
     if keys is not None:
@@ -186,7 +187,8 @@ def delivery_date_of(delivery_id: str) -> str:
 @one_run_per_dataset
 def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser,
           window: DeliveryWindow | None = None) -> StageReport:
-    """Stage every raw delivery (dated in `window`, if given) that is new, changed, or under an older contract."""
+    """Stage every raw delivery (dated in `window`, if given) that is new, changed, landed again, or under an
+    older contract."""
     raw, staging, quarantine = tables(spec, lake)
     staging.describe()
     quarantine.describe()
@@ -201,7 +203,7 @@ def stage(spec: DatasetSpec, lake: Lake, pseudonymiser: Pseudonymiser,
                 quarantine.remove(delivery_id)
             continue
         previous = staged.get(delivery_id, {})
-        if (previous.get("source_sha256") == entry["source_sha256"]
+        if (previous.get("source_sha256") == entry["source_sha256"] and previous.get("landing") == entry.get("landing")
                 and previous.get("contract") == spec.contract_version):
             report.unchanged += 1
             continue
