@@ -84,7 +84,8 @@ def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
     numbered = lines.with_columns(starts.cast(pl.UInt32).cum_sum().alias("record"), (starts & (open_after == 0))
                                   .alias("single"), quotes.alias("quotes"))
     single = numbered.filter("single").select(
-        "record", (line.str.strip_chars() == "").alias("blank"), (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
+        "record", (line.str.strip_chars() == "").alias("blank"),
+        (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
     # only records spanning lines (a quoted newline) are joined: few, and grouping every line is slow
     joined = (numbered.filter(~pl.col("single")).group_by("record").agg(line.str.join("\n").alias(_LINE))
               .select("record", pl.lit(False).alias("blank"),

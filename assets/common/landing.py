@@ -88,7 +88,7 @@ class Landed:
 
 
 def _drop_rows(path: Path, row_numbers: tuple[int, ...]) -> None:
-    kept = path.with_name(path.name + ".kept")
+    kept = path.with_name(f".{path.name}.kept.tmp")  # the lake's temporary-file form: collected if a crash leaves it
     pl.scan_parquet(path).filter(~pl.col(ROW_NUMBER).is_in(row_numbers)).sink_parquet(kept, **RAW_PARQUET)
     kept.replace(path)
 
