@@ -168,6 +168,20 @@ def test_nfd_text_is_stored_in_nfc():
     assert outcome.valid["child_full_name"].item() == "Nguyễn Văn An"
 
 
+def test_every_timestamp_form_the_type_reason_names_is_read_as_hanoi_time():
+    forms = ["2025-07-02T07:15:03", "2025-07-02 07:15:03", "2025-07-02T07:15:03.000", "2025-07-02 07:15:03.000",
+             "2025-07-02T00:15:03Z", "2025-07-02T07:15:03+07:00", "2025-07-02 07:15:03+07:00",
+             "2025-07-02 00:15:03.000+00:00"]
+    records = [{**rows.TAP, "card_id": f"{1234567890 + i}", "tapped_at": t} for i, t in enumerate(forms)]
+    outcome = run_contract(FARE_CARD_TAPS, records)
+    assert outcome.quarantine.is_empty()
+    assert set(outcome.valid["tapped_at"]) == {dt.datetime(2025, 7, 2, 7, 15, 3)}
+    minutes = run_contract(FARE_CARD_TAPS, [{**rows.TAP, "tapped_at": "2025-07-02 07:15"}]).valid["tapped_at"]
+    assert minutes.to_list() == [dt.datetime(2025, 7, 2, 7, 15)]
+    wrong = run_contract(FARE_CARD_TAPS, [{**rows.TAP, "tapped_at": "02/07/2025 07:15"}]).quarantine
+    assert wrong["rule"].to_list() == ["type"] and "yyyy-mm-ddThh:mm:ss" in wrong["reason"].item()
+
+
 def test_branch_tax_code_with_hyphen_is_accepted_as_13_digits():
     outcome = run_contract(BUSINESS_REGISTRATIONS, [{**rows.BUSINESS, "tax_code": "0100109106-001"}])
     assert outcome.valid["tax_code"].item() == "0100109106001"

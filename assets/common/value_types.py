@@ -42,11 +42,12 @@ def parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         # Timestamps are stored as naive Hanoi local time (UTC+7 all year); an explicit offset or Z is honoured.
         zoned = text.str.replace(r"Z$", "+00:00")
         with_offset = pl.coalesce(*(zoned.str.to_datetime(f, strict=False, time_unit="us") for f in
-                                    ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%.f%z")))
+                                    ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%z",
+                                     "%Y-%m-%d %H:%M:%S%.f%z")))
         local = with_offset.dt.convert_time_zone("Asia/Ho_Chi_Minh").dt.replace_time_zone(None)
         return pl.coalesce(local, *(text.str.to_datetime(f, strict=False, time_unit="us") for f in
                                     ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S",
-                                     "%Y-%m-%d %H:%M")))
+                                     "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M")))
     if dtype == pl.Boolean:
         lower = text.str.to_lowercase()
         return pl.when(lower.is_in(TRUE_WORDS)).then(True).when(lower.is_in(FALSE_WORDS)).then(False)
