@@ -26,6 +26,8 @@ RULE_REASONS = {
     "ambiguous_number": "a number with a single separator group (1.234 or 1,234) is ambiguous; deliver digits only",
     "mojibake": "text looks like UTF-8 that was read as Windows-1252 and saved again (e.g. 'Nguyá»…n' for "
                 "'Nguyễn'); re-export the file as UTF-8",
+    "control_character": "text holds a control character (such as NUL or ESC, invisible in most tools), which no "
+                         "name or address has: the export is probably damaged; re-export the file",
 }
 DAMAGE_RULES = tuple(RULE_REASONS)
 INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
@@ -39,6 +41,7 @@ _SERIAL = r"^[0-9]{5}(?:[.,][0-9]+)?$"  # 10000-99999: 1927-2173 in the 1900 dat
 # followed by what a continuation byte 0x80-0xBF becomes in Windows-1252.
 _CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _MOJIBAKE = f"[ÂÃÄÅÆ][{_CONTINUATION}]|á[º»][{_CONTINUATION}]"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def code_lengths(column: pa.Column) -> set[int] | None:
@@ -104,6 +107,8 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
             reason = RULE_REASONS["mojibake"]  # free text: in a constrained column mojibake fails the constraint
             checks.append((value.str.len_bytes() != value.str.len_chars(), value.str.contains(_MOJIBAKE), name,
                            "mojibake", reason))
+            control = value.str.contains(_CONTROL)  # tab, line feed and carriage return are text (a quoted newline)
+            checks.append((control, control, name, "control_character", RULE_REASONS["control_character"]))
         if dtype in (pl.Date, pl.Datetime):
             undelimited = ~value.str.contains("[-/]")
             reason = RULE_REASONS["excel_serial_date"] if name in personal else _serial_reason(value)
