@@ -109,6 +109,30 @@ def test_blank_lines_are_no_records_and_the_rows_after_them_keep_their_numbers(t
     assert frame.rows() == [(2, "1", "2", "3"), (4, "4", "x\r\n\r\ny", "6"), (5, None, None, None)]  # ",," stays
 
 
+@pytest.mark.parametrize(("data", "rows"), [
+    # a tab-delimited row of only tabs is a record, whether or not the file has quotes (then it is counted
+    # record by record)
+    (b"a\tb\tc\n1\t2\t3\n\t\t\n4\t5\t6\n", [(1, "1", "2", "3"), (2, None, None, None), (3, "4", "5", "6")]),
+    (b'a\tb\tc\n"1"\t2\t3\n\t\t\n4\t5\t6\n', [(1, "1", "2", "3"), (2, None, None, None), (3, "4", "5", "6")]),
+    (b"a\n1\n\n2\n", [(1, "1"), (3, "2")]),  # one column: a blank line is no record either
+    (b"a,b\r1,2\r\r3,4\r", [(1, "1", "2"), (3, "3", "4")]),  # lines ended by CR alone (Excel for Mac)
+    (b"a,b\r\n1,2\r\n\x1a\r\n", [(1, "1", "2")]),  # the DOS marker on a last line of its own
+    (b'a,b\n"1",x\x1fy\n\n2,3\n', [(1, "1", "x\x1fy"), (3, "2", "3")]),  # 0x1F, counted record by record
+])
+def test_csv_files_are_read_as_their_records(tmp_path, data, rows):
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
+    write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    assert pl.read_parquet(tmp_path / "o.parquet").rows() == rows
+
+
+@pytest.mark.parametrize("data", [b'"a,b\n1,2\n', b'"a,b\n' + b"1,2\n" * 50_000])
+def test_a_header_quote_that_does_not_close_rejects_the_file(tmp_path, data):
+    # polars would read every row into one header name: an empty file, and no word said
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
+    with pytest.raises(UnreadableDelivery, match="a quote in (the header|it) does not close"):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+
+
 def test_long_row_offset_by_a_short_one_is_still_named(tmp_path):
     # the delimiter totals add up, so only the reader's refusal of the long row can reveal the pair
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"a,b,c\n1,2,3\n7,8\n9,10,11,12\n")

@@ -42,9 +42,20 @@ def sniff_separator(path: Path) -> str:
 
 
 def header_fields(path: Path, separator: str) -> list[str]:
-    """The header record's fields as delivered (polars renames a repeated name, so it cannot tell)."""
+    """The header record's fields as delivered (polars renames a repeated name, so it cannot tell).
+
+    A quote opened in the header and closed lines later, or never, would make polars read the rows as
+    one header name, and the file as empty: RaggedFile."""
     with path.open("r", encoding="utf-8-sig", newline="") as f:
-        return next(csv.reader(f, delimiter=separator), [])
+        try:
+            fields = next(csv.reader(f, delimiter=separator), [])
+        except csv.Error as err:
+            raise RaggedFile(f"the header cannot be read ({err}): a quote in it does not close") from err
+    broken = [i for i, name in enumerate(fields, 1) if "\n" in name or "\r" in name]
+    if broken:
+        raise RaggedFile(f"header column {broken[0]} runs over a line break: a quote in the header does not close "
+                         "on its line. Deliver the header on one line, each quote closed.")
+    return fields
 
 
 _CHUNK = 1 << 24
@@ -52,7 +63,8 @@ _CHUNK = 1 << 24
 
 def fields_add_up(path: Path, separator: str) -> bool:
     """True when the file has no quote and its delimiters total the header's times its lines: then no
-    row is short (a blank line, with none, spoils the total). False means only "not shown this way":
+    row is short and no line is blank (a blank line, with none, spoils the total; a one-column file has
+    no delimiter to count, so it is never shown this way). False means only "not shown this way":
     count per record instead."""
     sep, total, lines = separator.encode(), 0, 0
     with path.open("rb") as f:
@@ -60,6 +72,8 @@ def fields_add_up(path: Path, separator: str) -> bool:
         if b'"' in header:
             return False
         width_seps, last = header.count(sep), header[-1:]
+        if not width_seps:
+            return False
         while chunk := f.read(_CHUNK):
             if b'"' in chunk:
                 return False
@@ -72,10 +86,22 @@ def fields_add_up(path: Path, separator: str) -> bool:
     return total == width_seps * lines
 
 
+def _absent_control_byte(path: Path) -> str:
+    """A control byte the file does not hold: the line reader's separator, so that a line is one field."""
+    counts = np.zeros(256, np.int64)
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            counts += np.bincount(np.frombuffer(chunk, np.uint8), minlength=256)
+    absent = [b for b in (0x1F, 0x1E, 0x1D, 0x1C, *range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x1C)) if not counts[b]]
+    if not absent:
+        raise RaggedFile("the file holds every control character, so it is not text: re-export it")
+    return chr(absent[0])
+
+
 def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
     """One row per CSV record (header first): its number, whether it is blank, its number of fields."""
-    lines = pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
-                        schema={_LINE: pl.String})
+    lines = pl.scan_csv(path, has_header=False, separator=_absent_control_byte(path), quote_char=None,
+                        infer_schema=False, schema={_LINE: pl.String})
     line = pl.col(_LINE).fill_null("")
     quotes = line.str.count_matches('"', literal=True)
     open_after = quotes.cum_sum() % 2  # inside a quoted field after this line
@@ -84,7 +110,8 @@ def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
     numbered = lines.with_columns(starts.cast(pl.UInt32).cum_sum().alias("record"), (starts & (open_after == 0))
                                   .alias("single"), quotes.alias("quotes"))
     single = numbered.filter("single").select(
-        "record", (line.str.strip_chars() == "").alias("blank"),
+        # blank (no record): nothing but spaces, and no delimiter (a tab-delimited row of only tabs is a record)
+        "record", ((line.str.strip_chars() == "") & ~line.str.contains(separator, literal=True)).alias("blank"),
         (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
     # only records spanning lines (a quoted newline) are joined: few, and grouping every line is slow
     joined = (numbered.filter(~pl.col("single")).group_by("record").agg(line.str.join("\n").alias(_LINE))

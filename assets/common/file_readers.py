@@ -3,7 +3,8 @@
 CSV is streamed by polars (`landing`); these read the rest. JSON and Excel deliveries are small (a
 workbook holds at most about a million rows), so they are read whole. A header naming a column twice,
 or a JSON object with a key twice, is refused: the readers would keep one of the two values silently.
-A Ctrl-Z (0x1A) as a text file's last byte is the end-of-file marker DOS-era exporters write: not a row.
+A Ctrl-Z (0x1A) ending a text file (alone, or on a last line of its own) is the end-of-file marker DOS-era
+exporters write: not a row. A file whose lines end in a carriage return alone is read as lines.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import polars as pl
 
 _CHUNK = 1 << 20
 _DOS_EOF = b"\x1a"
+_DOS_EOF_ENDINGS = (b"\x1a\r\n", b"\x1a\n", _DOS_EOF)  # the marker, or the marker on a line of its own
 
 
 class UnreadableDelivery(Exception):
@@ -55,17 +57,37 @@ def without_dos_eof(path: Path, workdir: Path) -> Path:
     """`path` itself, or a copy in `workdir` without its DOS end-of-file marker (our own copy is cut in place)."""
     size = path.stat().st_size
     with path.open("rb") as f:
-        f.seek(max(size - 1, 0))
-        if f.read(1) != _DOS_EOF:
-            return path
+        f.seek(max(size - 3, 0))
+        tail = f.read()
+    marker = next((m for m in _DOS_EOF_ENDINGS if tail.endswith(m)), None)
+    if marker is None:
+        return path
     if not path.is_relative_to(workdir):  # never touch the landing file
         path = Path(shutil.copyfile(path, workdir / (path.stem + ".without-eof" + path.suffix)))
-    os.truncate(path, size - 1)
+    os.truncate(path, size - len(marker))
     return path
 
 
+def with_line_feeds(path: Path, workdir: Path) -> Path:
+    """`path` itself, or, when every line ends in a carriage return alone (classic Mac OS, Excel's "CSV
+    (Macintosh)"), a copy in `workdir` ending them in line feeds: polars reads a lone CR as text, so the
+    whole file would be one header line and no row."""
+    with path.open("rb") as f:
+        head = f.read(_CHUNK)
+        if b"\n" in head or b"\r" not in head:
+            return path
+        while chunk := f.read(_CHUNK):
+            if b"\n" in chunk:
+                return path
+    out = workdir / (path.stem + ".lf" + path.suffix)
+    with path.open("rb") as src, out.open("wb") as dst:
+        while chunk := src.read(_CHUNK):
+            dst.write(chunk.replace(b"\r", b"\n"))
+    return out
+
+
 def read_json(path: Path) -> pl.DataFrame:
-    text = path.read_text(encoding="utf-8-sig").removesuffix(_DOS_EOF.decode())
+    text = path.read_text(encoding="utf-8-sig").rstrip().removesuffix(_DOS_EOF.decode())  # JSON ignores the spaces
     if path.suffix.lower() in (".ndjson", ".jsonl"):
         records = [json.loads(line, object_pairs_hook=_object_once) for line in text.splitlines() if line.strip()]
     else:

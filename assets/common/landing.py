@@ -21,7 +21,7 @@ import polars as pl
 from assets.common.csv_shape import RaggedFile, check_field_counts, header_fields, sniff_separator
 from assets.common.encodings import UndecodableFile, detect_encoding
 from assets.common.file_readers import (UnreadableDelivery, read_excel, read_json, refuse_repeated,
-                                        transcode_to_utf8, without_dos_eof)
+                                        transcode_to_utf8, with_line_feeds, without_dos_eof)
 from assets.common.landing_paths import landing_files, plain_component
 
 
@@ -107,7 +107,7 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
             if suffix == ".csv":
                 encoding = detect_encoding(delivery.path)
                 source = delivery.path if encoding == "utf-8" else transcode_to_utf8(delivery.path, encoding, Path(tmp))
-                source = without_dos_eof(source, Path(tmp))
+                source = with_line_feeds(without_dos_eof(source, Path(tmp)), Path(tmp))
                 separator = sniff_separator(source)
                 refuse_repeated(header_fields(source, separator), "the header")
                 frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
