@@ -86,22 +86,24 @@ def fields_add_up(path: Path, separator: str) -> bool:
     return total == width_seps * lines
 
 
+_LINE_SEPARATOR = "\x1f"  # the line reader's separator: text never holds it, so a line is one field
+_OTHER_CONTROL_BYTES = (0x1E, 0x1D, 0x1C, *range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x1C))
+
+
 def _absent_control_byte(path: Path) -> str:
-    """A control byte the file does not hold: the line reader's separator, so that a line is one field."""
-    counts = np.zeros(256, np.int64)
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            counts += np.bincount(np.frombuffer(chunk, np.uint8), minlength=256)
-    absent = [b for b in (0x1F, 0x1E, 0x1D, 0x1C, *range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x1C)) if not counts[b]]
-    if not absent:
-        raise RaggedFile("the file holds every control character, so it is not text: re-export it")
-    return chr(absent[0])
+    """A control byte the file does not hold, for the rare file that holds 0x1F (one search per byte tried)."""
+    for byte in _OTHER_CONTROL_BYTES:
+        needle = bytes([byte])
+        with path.open("rb") as f:
+            if not any(needle in chunk for chunk in iter(lambda: f.read(_CHUNK), b"")):
+                return chr(byte)
+    raise RaggedFile("the file holds every control character, so it is not text: re-export it")
 
 
-def _field_counts(path: Path, separator: str) -> pl.LazyFrame:
+def _field_counts(path: Path, separator: str, line_separator: str) -> pl.LazyFrame:
     """One row per CSV record (header first): its number, whether it is blank, its number of fields."""
-    lines = pl.scan_csv(path, has_header=False, separator=_absent_control_byte(path), quote_char=None,
-                        infer_schema=False, schema={_LINE: pl.String})
+    lines = pl.scan_csv(path, has_header=False, separator=line_separator, quote_char=None, infer_schema=False,
+                        schema={_LINE: pl.String})
     line = pl.col(_LINE).fill_null("")
     quotes = line.str.count_matches('"', literal=True)
     open_after = quotes.cum_sum() % 2  # inside a quoted field after this line
@@ -134,10 +136,15 @@ def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True)
     no blank line). A blank line, or one of only spaces, is no record: its row number is returned."""
     if trust_totals and fields_add_up(path, separator):
         return FieldCounts(counted_every_record=False)
-    counts = (_field_counts(path, separator)
-              .with_columns(pl.col("fields").first().alias("width"), (pl.len() - 1).alias("last"))
-              .filter((pl.col("record") > 1) & (pl.col("blank") | (pl.col("fields") != pl.col("width"))))
-              .collect())
+    def unusual_records(line_separator: str) -> pl.DataFrame:  # blank, or not the header's width
+        return (_field_counts(path, separator, line_separator)
+                .with_columns(pl.col("fields").first().alias("width"), (pl.len() - 1).alias("last"))
+                .filter((pl.col("record") > 1) & (pl.col("blank") | (pl.col("fields") != pl.col("width"))))
+                .collect())
+    try:
+        counts = unusual_records(_LINE_SEPARATOR)
+    except pl.exceptions.ComputeError:  # a value holds 0x1F: a line would split into fields
+        counts = unusual_records(_absent_control_byte(path))
     blank = tuple(r - 1 for r in counts.filter("blank")["record"].to_list())
     ragged = counts.filter(~pl.col("blank"))
     if ragged.is_empty():
