@@ -118,9 +118,9 @@ def ingest_raw(spec: DatasetSpec, lake: Lake, window: DeliveryWindow | None = No
             path.unlink(missing_ok=True)
             report.skipped.append(landing.Rejected(delivery.relative_path, moved))
             continue
-        blank = {"blank_lines": landed.blank_lines} if landed.blank_lines else {}
-        raw.commit(delivery.id, [rel], landed.rows, encoding=landed.encoding, **blank, **facts)
-        report.blank_lines.update({delivery.id: landed.blank_lines} if landed.blank_lines else {})
+        if landed.blank_lines:
+            facts["blank_lines"] = report.blank_lines[delivery.id] = landed.blank_lines
+        raw.commit(delivery.id, [rel], landed.rows, encoding=landed.encoding, **facts)
         owner[checksum] = delivery.id
         report.ingested.append(delivery.id)
     return report

@@ -14,11 +14,15 @@ from assets.common import coercion
 TRUE_WORDS, FALSE_WORDS = ["true", "1", "yes", "có"], ["false", "0", "no", "không"]
 
 
+def _is_datetime(dtype) -> bool:  # the class or an instance with a time unit or zone
+    return dtype == pl.Datetime or isinstance(dtype, pl.Datetime)
+
+
 def expected_form(dtype: pl.DataType) -> str:
     """What a value of this type must look like, in the words of the quarantine reason."""
     if dtype == pl.Date:
         return "deliver a date as yyyy-mm-dd or dd/mm/yyyy"
-    if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime:
+    if _is_datetime(dtype):
         return ("deliver a timestamp as yyyy-mm-ddThh:mm:ss (or with a space for the T), Hanoi time unless it "
                 "carries its UTC offset or Z")
     if dtype == pl.Boolean:
@@ -38,7 +42,7 @@ def parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         # Excel exports write a date cell as "2025-07-02 00:00:00"; a date with another time is not a date.
         day = text.str.strip_suffix(" 00:00:00")
         return pl.coalesce(day.str.to_date("%Y-%m-%d", strict=False), day.str.to_date("%d/%m/%Y", strict=False))
-    if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime:
+    if _is_datetime(dtype):
         # Timestamps are stored as naive Hanoi local time (UTC+7 all year); an explicit offset or Z is honoured.
         zoned = text.str.replace(r"Z$", "+00:00")
         with_offset = pl.coalesce(*(zoned.str.to_datetime(f, strict=False, time_unit="us") for f in
@@ -63,7 +67,7 @@ _ISO = {pl.Date: lambda t: t.str.to_date("%Y-%m-%d", strict=False),
 def typed_columns(text: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame:
     """`parse` of every contract column; dates and timestamps in the ISO form almost every value has are
     parsed first, and only the (few) other values go through `parse`'s list of forms."""
-    kinds = {n: (pl.Datetime if isinstance(c.dtype.type, pl.Datetime) else c.dtype.type) for n, c in schema.columns.items()}
+    kinds = {n: (pl.Datetime if _is_datetime(c.dtype.type) else c.dtype.type) for n, c in schema.columns.items()}
     typed = text.with_columns((_ISO[k](pl.col(n)) if k in _ISO else parse(pl.col(n), schema.columns[n].dtype.type)).alias(n)
                               for n, k in kinds.items())
     for name, kind in kinds.items():
