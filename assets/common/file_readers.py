@@ -14,7 +14,6 @@ import os
 import shutil
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 _CHUNK = 1 << 20
@@ -110,13 +109,17 @@ def read_json(path: Path) -> pl.DataFrame:
 
 
 def read_excel(path: Path) -> pl.DataFrame:
-    sheets = {name: df for name, df in pl.read_excel(path, sheet_id=0, infer_schema_length=0).items()
-              if df.height or df.width}
+    """The one sheet with data, every cell as text. Read once, header as a row: the reader would rename a
+    repeated name (`floors_1`), so the header is judged as delivered, then made the column names."""
+    read = pl.read_excel(path, sheet_id=0, has_header=False, infer_schema_length=0, read_options={"dtypes": "string"})
+    sheets = {name: df for name, df in read.items() if df.height}
     if len(sheets) != 1:
         raise UnreadableDelivery(f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets) or 'none'}); "
                                  "deliver exactly one sheet per file")
-    [(name, frame)] = sheets.items()
-    header = fastexcel.read_excel(path).load_sheet(name, header_row=None, n_rows=1).to_polars()
-    refuse_repeated([None if v is None else str(v) for v in header.row(0)] if header.height else [],
-                    f"the header row of sheet {name!r}")
-    return frame
+    [(name, cells)] = sheets.items()
+    header = list(cells.row(0))
+    refuse_repeated(header, f"the header row of sheet {name!r}")
+    rows = cells.slice(1)
+    rows.columns = [h or f"__UNNAMED__{i}" for i, h in enumerate(header)]  # the reader's name for a blank header
+    # a column with neither a name nor a value is no column, as when the reader takes the header itself
+    return rows.select(c for c, h in zip(rows.columns, header) if h or rows[c].null_count() < rows.height)
