@@ -217,3 +217,8 @@ def test_every_contract_spells_a_digit_as_ascii():
                 if check.name == "str_matches"]
     assert len(patterns) > 10
     assert [p for p in patterns if "\\d" in p] == []
+
+
+def test_a_control_character_is_shown_by_its_picture_in_quarantine():
+    outcome = run_contract(TRANSIT_STOPS, [{**rows.STOP, "stop_name": "Bờ\x00Hồ\x1b\x7f"}])
+    assert outcome.quarantine.select("rule", "offending_value").rows() == [("control_character", "Bờ␀Hồ␛␡")]

@@ -42,6 +42,17 @@ _SERIAL = r"^[0-9]{5}(?:[.,][0-9]+)?$"  # 10000-99999: 1927-2173 in the 1900 dat
 _CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _MOJIBAKE = f"[ÂÃÄÅÆ][{_CONTINUATION}]|á[º»][{_CONTINUATION}]"
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL_CODES = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)
+
+
+def control_pictures(text: pl.Series) -> pl.Series:
+    """`text` with each control character `_CONTROL` matches shown as its Unicode picture (NUL → ␀, ESC → ␛,
+    DEL → ␡): a quarantined value stays readable, and a NUL cannot cut it short in a CSV export or a terminal."""
+    if not text.str.contains(_CONTROL).any():
+        return text
+    for code in _CONTROL_CODES:
+        text = text.str.replace_all(chr(code), chr(0x2421 if code == 0x7F else 0x2400 + code), literal=True)
+    return text
 
 
 def code_lengths(column: pa.Column) -> set[int] | None:

@@ -266,5 +266,6 @@ def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.Data
         pieces.append(group.with_columns(value.alias("offending_value")))
     base = pl.DataFrame(schema={**failures.schema, "offending_value": pl.String})
     result = pl.concat([base, *pieces], how="vertical_relaxed")
+    readable = coercion.control_pictures(result["offending_value"])
     return result.with_columns(text[ROW_NUMBER].gather(result[_POS]).alias("row_number"),
-                               _shorten(pl.col("offending_value")))
+                               _shorten(pl.lit(readable)).alias("offending_value"))
