@@ -138,3 +138,44 @@ def test_long_row_offset_by_a_short_one_is_still_named(tmp_path):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"a,b,c\n1,2,3\n7,8\n9,10,11,12\n")
     with pytest.raises(UnreadableDelivery, match="row 2 has 2 fields, row 3 .*has 4 fields where the header has 3"):
         write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+
+
+def test_blank_lines_before_the_header_are_no_header(tmp_path):
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"\xef\xbb\xbf\r\n \t\r\n  a,b\r\n1,2\r\n")  # spaces before a name are its own
+    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    frame = pl.read_parquet(tmp_path / "o.parquet")
+    assert (landed.rows, landed.blank_lines, frame.columns) == (1, 2, ["_row_number", "  a", "b"])
+    assert frame.rows() == [(1, "1", "2")]
+
+
+def test_a_file_of_blank_lines_has_no_header(tmp_path):
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"\r\n  \r\n\x1a")
+    with pytest.raises(UnreadableDelivery, match="only blank lines: no header row"):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b'a,b\n1,x"y\n2,3\n', r"row 1: a quote inside a value that does not start with one \('x\"y'\)"),
+    # quoted values before it are read as such; the counter alone would report row 1 as 2 fields wide
+    (b'a,b,c\n"1,5",2,3\n4,15" screen,6\n7,8,9\n', r"row 2: a quote inside a value .*\('15\" screen'\)"),
+    (b'a;b\n"1";"x"y\n', r"row 1: text after the closing quote of a quoted field \('\"x\"y'\)"),
+    (b'a,b\n1,2\n3,"4\n5,6\n', "row 2: a quote opens a value and never closes"),
+])
+def test_a_misplaced_quote_is_named_with_its_row_and_value(tmp_path, data, reason):
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
+    with pytest.raises(UnreadableDelivery, match=reason):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+
+
+def test_blank_sheet_rows_are_no_records_and_the_rows_after_them_keep_their_numbers(tmp_path):
+    import xlsxwriter
+    path = _deliver(tmp_path, "a/d/2025-07-01/f.xlsx", b"")
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("S")
+        sheet.write_row(1, 0, ["a", "b"])  # the header, below a blank first row
+        sheet.write_row(2, 0, ["1", "2"])
+        sheet.write_row(4, 0, ["  ", ""])  # only spaces: blank too, like row 3 before it
+        sheet.write_row(5, 0, ["5", "6"])
+    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    assert (landed.rows, landed.blank_lines) == (2, 2)
+    assert pl.read_parquet(tmp_path / "o.parquet").rows() == [(1, "1", "2"), (4, "5", "6")]

@@ -4,11 +4,13 @@ CSV is streamed by polars (`landing`); these read the rest. JSON and Excel deliv
 workbook holds at most about a million rows), so they are read whole. A header naming a column twice,
 or a JSON object with a key twice, is refused: the readers would keep one of the two values silently.
 A Ctrl-Z (0x1A) ending a text file (alone, or on a last line of its own) is the end-of-file marker DOS-era
-exporters write: not a row. A file whose lines end in a carriage return alone is read as lines.
+exporters write: not a row. A file whose lines end in a carriage return alone is read as lines. Blank
+lines before the header are no header (polars would take the first for it).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import shutil
@@ -85,6 +87,25 @@ def with_line_feeds(path: Path, workdir: Path) -> Path:
     return out
 
 
+def without_leading_blank_lines(path: Path, workdir: Path) -> tuple[Path, int]:
+    """`path` itself, or a copy in `workdir` starting at its first line that is not blank; and the number of
+    blank lines (nothing but spaces) skipped before it."""
+    with path.open("rb") as f:
+        head = f.read(_CHUNK).removeprefix(codecs.BOM_UTF8)
+        whole = len(head) < _CHUNK
+    text = head.lstrip(b" \t\r\n")
+    if not text and whole:
+        raise UnreadableDelivery("the file holds only blank lines: no header row")
+    start = head[:len(head) - len(text)].rfind(b"\n") + 1  # spaces on the header's own line are kept
+    if not start:
+        return path, 0
+    out = workdir / (path.stem + ".from-header" + path.suffix)
+    with path.open("rb") as src, out.open("wb") as dst:
+        src.seek(start + (len(codecs.BOM_UTF8) if src.read(3) == codecs.BOM_UTF8 else 0))
+        shutil.copyfileobj(src, dst, _CHUNK)
+    return out, head[:start].count(b"\n")
+
+
 def read_json(path: Path) -> pl.DataFrame:
     text = path.read_text(encoding="utf-8-sig").rstrip().removesuffix(_DOS_EOF.decode())  # JSON ignores the spaces
     if path.suffix.lower() in (".ndjson", ".jsonl"):
@@ -108,11 +129,22 @@ def read_json(path: Path) -> pl.DataFrame:
     return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()}, height=len(records))
 
 
+def blank_row(columns: list[str]) -> pl.Expr:
+    """True for a row whose every cell is empty or only spaces: no record."""
+    return pl.all_horizontal(pl.col(columns).str.strip_chars().fill_null("") == "")
+
+
 def read_excel(path: Path) -> pl.DataFrame:
-    """The one sheet with data, every cell as text. Read once, header as a row: the reader would rename a
+    """The one sheet with data, every cell as text, blank rows kept in place (`blank_row`: no records, but
+    the rows after them keep their numbers). Read once, header as a row: the reader would rename a
     repeated name (`floors_1`), so the header is judged as delivered, then made the column names."""
-    read = pl.read_excel(path, sheet_id=0, has_header=False, infer_schema_length=0, read_options={"dtypes": "string"})
-    sheets = {name: df for name, df in read.items() if df.height}
+    read = pl.read_excel(path, sheet_id=0, has_header=False, infer_schema_length=0, drop_empty_rows=False,
+                         read_options={"dtypes": "string"})
+    sheets = {}
+    for name, df in read.items():
+        filled = df.with_row_index("_sheet_row").filter(~blank_row(df.columns)) if df.width else df
+        if filled.height:
+            sheets[name] = df.slice(filled["_sheet_row"][0])  # from the header: its first row not blank
     if len(sheets) != 1:
         raise UnreadableDelivery(f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets) or 'none'}); "
                                  "deliver exactly one sheet per file")

@@ -18,10 +18,12 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.common.csv_quotes import misplaced_quote
 from assets.common.csv_shape import RaggedFile, check_field_counts, header_fields, sniff_separator
 from assets.common.encodings import UndecodableFile, detect_encoding
-from assets.common.file_readers import (UnreadableDelivery, read_excel, read_json, refuse_repeated,
-                                        transcode_to_utf8, with_line_feeds, without_dos_eof)
+from assets.common.file_readers import (UnreadableDelivery, blank_row, read_excel, read_json, refuse_repeated,
+                                        transcode_to_utf8, with_line_feeds, without_dos_eof,
+                                        without_leading_blank_lines)
 from assets.common.landing_paths import landing_files, plain_component
 
 
@@ -93,43 +95,60 @@ def _drop_rows(path: Path, row_numbers: tuple[int, ...]) -> None:
     kept.replace(path)
 
 
+def _land_csv(path: Path, encoding: str, out: Path, tmp: Path) -> int:
+    """Write a CSV delivery as text Parquet (`write_as_text_parquet`); returns its number of blank lines."""
+    source = path if encoding == "utf-8" else transcode_to_utf8(path, encoding, tmp)
+    source = with_line_feeds(without_dos_eof(source, tmp), tmp)
+    source, leading_blank_lines = without_leading_blank_lines(source, tmp)
+    separator = sniff_separator(source)
+    refuse_repeated(header_fields(source, separator), "the header")
+    frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
+                        separator=separator, truncate_ragged_lines=False)
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="field-counts") as pool:
+            # counted beside the sink (a byte count in Python, while polars parses in its own threads);
+            # a file whose rows do not all have the header's fields is rejected by it, sunk or not
+            shape = pool.submit(check_field_counts, source, separator)
+            try:
+                frame.sink_parquet(out, **RAW_PARQUET)  # streams: never whole in memory
+            except pl.exceptions.ComputeError:
+                # a row too long, offset in the totals by one too short: name it, unless every
+                # record was counted already (a file with quotes)
+                if not shape.result().counted_every_record:
+                    check_field_counts(source, separator, trust_totals=False)
+                raise
+            blank_rows = shape.result().blank_rows
+    except (RaggedFile, pl.exceptions.ComputeError) as err:
+        misplaced = misplaced_quote(source, separator)  # the likelier cause, in the agency's terms
+        if misplaced:
+            raise RaggedFile(misplaced) from err
+        raise
+    if blank_rows:  # rare (a hand-edited file): written again without them
+        _drop_rows(out, blank_rows)
+    return leading_blank_lines + len(blank_rows)
+
+
 def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = None) -> Landed:
     """Write the delivery as a Parquet file of strings plus `_row_number`: its rows, encoding and blank lines.
 
     Raises UnreadableDelivery, with a reason an agency can act on, for a file that is not a table.
     """
     suffix = delivery.path.suffix.lower()
-    encoding, blank_rows = "utf-8", ()
+    encoding, blank_lines = "utf-8", 0
     if delivery.path.stat().st_size == 0:
         raise UnreadableDelivery("the file is empty (0 bytes); a day without records is a file with the header only")
     try:
         with tempfile.TemporaryDirectory(dir=workdir) as tmp:
             if suffix == ".csv":
                 encoding = detect_encoding(delivery.path)
-                source = delivery.path if encoding == "utf-8" else transcode_to_utf8(delivery.path, encoding, Path(tmp))
-                source = with_line_feeds(without_dos_eof(source, Path(tmp)), Path(tmp))
-                separator = sniff_separator(source)
-                refuse_repeated(header_fields(source, separator), "the header")
-                frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
-                                    separator=separator, truncate_ragged_lines=False)
-                with ThreadPoolExecutor(1, thread_name_prefix="field-counts") as pool:
-                    # counted beside the sink (a byte count in Python, while polars parses in its own threads);
-                    # a file whose rows do not all have the header's fields is rejected by it, sunk or not
-                    shape = pool.submit(check_field_counts, source, separator)
-                    try:
-                        frame.sink_parquet(out, **RAW_PARQUET)  # streams: never whole in memory
-                    except pl.exceptions.ComputeError:
-                        # a row too long, offset in the totals by one too short: name it, unless every
-                        # record was counted already (a file with quotes)
-                        if not shape.result().counted_every_record:
-                            check_field_counts(source, separator, trust_totals=False)
-                        raise
-                    blank_rows = shape.result().blank_rows
-                if blank_rows:  # rare (a hand-edited file): written again without them
-                    _drop_rows(out, blank_rows)
+                blank_lines = _land_csv(delivery.path, encoding, out, Path(tmp))
             else:
                 df = read_excel(delivery.path) if suffix == ".xlsx" else read_json(delivery.path)
-                df.with_row_index(ROW_NUMBER, offset=1).write_parquet(out, **RAW_PARQUET)
+                numbered = df.with_row_index(ROW_NUMBER, offset=1)
+                if suffix == ".xlsx" and df.width:  # a blank sheet row is no record; the rows after it keep their number
+                    blank_lines = numbered.select(blank_row(df.columns).sum()).item()
+                    numbered = numbered.filter(~blank_row(df.columns))
+                numbered.write_parquet(out, **RAW_PARQUET)
         rows = pl.scan_parquet(out).select(pl.len()).collect().item()
     except UnreadableDelivery:
         raise
@@ -141,4 +160,4 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
         message = str(err).strip().splitlines()[0] if str(err).strip() else ""
         raise UnreadableDelivery(f"cannot read the file as {suffix[1:].upper()} "
                                  f"({encoding}): {type(err).__name__}: {message[:300]}") from err
-    return Landed(rows, encoding, len(blank_rows))
+    return Landed(rows, encoding, blank_lines)
