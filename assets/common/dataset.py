@@ -35,6 +35,12 @@ QUARANTINE_COLUMNS = {
 }
 
 
+def code_version(*code) -> str:
+    """A short hash of the source of these modules and functions: changes whenever one of them does."""
+    source = "".join(inspect.getsource(c) for c in code)
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """One delivered dataset: where it lands, its contract, and how it is shared.
@@ -92,9 +98,7 @@ class DatasetSpec:
         """Changes whenever the contract or the publishing code changes, so deliveries are re-staged."""
         from assets.common import coercion, validation, value_types
         from schemas import rules
-        modules = [inspect.getmodule(self.model), rules, validation, value_types, coercion]
-        source = "".join(inspect.getsource(m) for m in modules) + inspect.getsource(self.publish)
-        return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+        return code_version(inspect.getmodule(self.model), rules, validation, value_types, coercion, self.publish)
 
 
 def publish_as_delivered(shared_model: type[pa.DataFrameModel]) -> Publisher:

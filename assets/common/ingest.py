@@ -11,12 +11,11 @@ or read differently, is judged by today's rules.
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 from dataclasses import dataclass, field
 
 from assets.common import landing
-from assets.common.dataset import DatasetSpec
+from assets.common.dataset import DatasetSpec, code_version
 from assets.common.partitions import DeliveryWindow, in_window
 from warehouse.lake import Lake
 from warehouse.locks import one_run_per_dataset
@@ -39,9 +38,8 @@ def landing_version() -> str:
     """Changes whenever the code that turns a landing file into raw text changes: `landing` and the modules
     of this package it takes functions from (none of them takes any from another)."""
     used = {inspect.getmodule(v) for v in vars(landing).values() if callable(v)}
-    modules = sorted((m for m in used if m and m.__name__.startswith("assets.common.")), key=lambda m: m.__name__)
-    source = "".join(inspect.getsource(m) for m in modules)
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    return code_version(*sorted((m for m in used if m and m.__name__.startswith("assets.common.")),
+                                key=lambda m: m.__name__))
 
 
 @dataclass
