@@ -14,9 +14,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 from pandera.typing import Series
 
-from schemas.transport import ROUTE_ID, STOP_ID
-
-CARD_ID = r"^[0-9]{10}$"
+from schemas.transport import CARD_ID, ROUTE_ID, STOP_ID
 
 
 class NaiveFareCardTap(pa.DataFrameModel):

@@ -11,6 +11,7 @@ from schemas.rules import Shared, SharedWardKeyed, WardKeyed, not_after_delivery
 
 VEHICLE_TYPES = ["motorcycle", "car", "bus", "truck", "bicycle"]
 STOP_ID = r"^HN-S[0-9]{4}$"
+CARD_ID = r"^[0-9]{10}$"  # fare card number
 ROUTE_ID = r"^([0-9]{2,3}[A-Z]?|M[0-9][A-Z]?)$"  # bus routes "32", "E01" style digits; metro lines "M2A"
 
 
@@ -50,7 +51,7 @@ class TransitStop(WardKeyed):
 class FareCardTap(pa.DataFrameModel):
     """One boarding tap of a fare card; the card number is personal data."""
 
-    card_id: str = pa.Field(str_matches=r"^[0-9]{10}$")
+    card_id: str = pa.Field(str_matches=CARD_ID)
     route_id: str = pa.Field(str_matches=ROUTE_ID)
     stop_id: str = pa.Field(str_matches=STOP_ID)
     tapped_at: dt.datetime
