@@ -21,3 +21,18 @@ def test_every_benchmark_path_accounts_for_every_delivered_row(tmp_path):
     page = (tmp_path / "docs" / "benchmarks.md").read_text()
     assert "![wall time and peak memory against rows](benchmarks.png)" in page
     assert (tmp_path / "docs" / "benchmarks.png").stat().st_size > 10_000
+
+
+def test_the_floor_target_is_stated_as_a_time_budget_at_10m_rows():
+    from bench.targets import floor_budget
+    paths = {"floor_polars": {"wall_s": 2.0}, "floor_duckdb": {"wall_s": 2.5},
+             "urbanlake": {"wall_s": 10.0, "materialize_s": 7.0}}
+    ten = {"requested": 10_000_000, "rows": 9_999_607, "paths": paths,
+           "profile": {"phases_s": {"ingest_raw": 2.0, "stage": 4.5}}}
+    budget = floor_budget({"scales": [ten]})
+    # 3 × 2.0 s = 6.0 s; start-up 10.0 - 7.0 = 3.0 s; 6.0 - 3.0 - 2.0 = 1.0 s left; (3.0 + 2.0) / 2.0 = 2.5×
+    for said in ("3 × the floor is 6.0 s", "Start-up took 3.0 s", "landing 2.0 s", "leaves 1.0 s",
+                 "staging took 4.5 s", "alone are 2.5× the floor"):
+        assert said in budget, said
+    unprofiled = {k: v for k, v in ten.items() if k != "profile"}
+    assert floor_budget({"scales": [unprofiled]}) is None  # no profile, no landing figure: no budget said
