@@ -146,8 +146,8 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
                 df = read_excel(delivery.path) if suffix == ".xlsx" else read_json(delivery.path)
                 numbered = df.with_row_index(ROW_NUMBER, offset=1)
                 if suffix == ".xlsx" and df.width:  # a blank sheet row is no record; the rows after it keep their number
-                    blank_lines = numbered.select(blank_row(df.columns).sum()).item()
-                    numbered = numbered.filter(~blank_row(df.columns))
+                    blank = df.select(blank_row(df.columns)).to_series()
+                    numbered, blank_lines = numbered.filter(~blank), int(blank.sum())
                 numbered.write_parquet(out, **RAW_PARQUET)
         rows = pl.scan_parquet(out).select(pl.len()).collect().item()
     except UnreadableDelivery:
