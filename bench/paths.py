@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import shutil
 import time
@@ -95,6 +96,9 @@ def urbanlake(csv: Path, work: Path, delivery_date: dt.date, profile: Path | Non
             from bench.profile import profiled
             result = profiled(lambda: materialize_delivery(home, delivery_date.isoformat(), instance), profile)
         materialize_s = time.perf_counter() - started
+    if profile is not None and result.success:
+        from bench.profile import slice_costs
+        Path(str(profile) + ".slices.json").write_text(json.dumps(slice_costs(home)), encoding="utf-8")
     if not result.success:
         raise SystemExit("the materialization failed")
     return {**checked_accounting(result), "materialize_s": materialize_s}

@@ -29,6 +29,19 @@ PHASE_NAMES = {
     "build_warehouse": "… rebuild the DuckDB warehouse + catalog", "row_accounting": "check row_accounting",
     "shared_contract": "check shared_contract"}
 
+SLICE_PHASE_NAMES = {
+    "hash_pass": "hash pass: the typed key of every row, hashed and spilled by hash (the delivery's, ÷ its slices)",
+    "read": "read the slice from the raw text Parquet",
+    "normalise_text": "trim, NFC (`normalise_text`)",
+    "damage": "damage tests: control characters, spreadsheet and encoding damage (`coercion.damage`)",
+    "without": "set the damaged values aside (`coercion.without`)",
+    "typed_columns": "type the text (`typed_columns`)",
+    "pandera": "pandera's checks (polars backend, collected frame)",
+    "duplicates": "duplicate keys among the rows whose hash repeats (`_duplicates`)",
+    "first_cause": "one cause per failing cell (`_first_cause_per_cell`)",
+    "offending_values": "quarantine rows' delivered values (`_offending_values`)",
+    "publish": "aggregate the valid taps to boardings",
+}
 
 GAP_NOTE = [
     "How urbanlake stages a large delivery. Landing reads the file twice cheaply (its SHA-256, which spots a "
@@ -45,8 +58,8 @@ GAP_NOTE = [
     "values and cites the first row. No step holds the whole delivery, so memory stays flat (the slices are "
     "read with polars; pyarrow's batch reader kept memory growing with the file).",
     "",
-    "Where the time goes beyond the floor (see the profile above; the worker threads' share shows as the "
-    "time the main thread waits for them):",
+    "Where the time goes beyond the floor (see the profile above, where the worker threads' share shows as "
+    "the time the main thread waits for them, and the slice table, which splits that share by step):",
     "",
     "1. **Start-up**, paid by every run whatever its size, on one core: Python, Dagster, pandera (which "
     "imports pandas) and polars, then Dagster's instance (its storage imports SQLAlchemy and Alembic: about "
@@ -199,6 +212,31 @@ def _profile_lines(results: dict) -> list[str]:
     return lines
 
 
+def _slice_lines(results: dict) -> list[str]:
+    found = next(((s["rows"], s["slice_costs"]) for s in results["scales"] if "slice_costs" in s), None)
+    if found is None:
+        return []
+    rows, c = found
+    n = -(-c["rows"] // c["batch_rows"])
+    phases = c["phases_s"]
+    hash_share = phases.get("hash_pass", 0.0)
+    per_slice = {k: (v / n if k == "hash_pass" else v / c["slices"]) for k, v in phases.items()}
+    total = hash_share / n + (c["wall_s"] - hash_share) / c["slices"]
+    lines = [f"What a worker pays for one slice of {c['batch_rows']:,} rows: after the profiled run, its delivery "
+             f"was staged again in one thread (the hash pass over all {n} slices, then the first {c['slices']} "
+             f"slices, as a worker stages them), under pyinstrument. Polars' own threads still work inside each "
+             f"step: {c['cpu_s'] / c['wall_s']:.1f} cores were busy on average.", "",
+             "| step | seconds per slice | share |", "|---|---:|---:|"]
+    for name, label in SLICE_PHASE_NAMES.items():
+        if name in per_slice:
+            lines.append(f"| {label} | {per_slice[name]:.3f} | {per_slice[name] / total:.0%} |")
+    rest = total - sum(per_slice.values())
+    lines += [f"| the rest (slicing, joins and frame copies between the steps) | {rest:.3f} | {rest / total:.0%} |",
+              f"| **a slice, all told** | **{total:.3f}** | 100% |", "",
+              f"{n} slices at that cost take {total * n:.1f} s in one thread; the two worker threads share them."]
+    return lines
+
+
 def _warehouse_lines(results: dict) -> list[str]:
     wc = results.get("warehouse_choice")
     if not wc:
@@ -238,7 +276,9 @@ def markdown(results: dict) -> str:
         "",
         "This machine can be shared with other work, so absolute times are noisy: each figure "
         f"is the median of {results['repeats']} runs (the `runs` column says where fewer were affordable), paths interleaved, and the targets are judged as ratios "
-        "against the baselines measured in the same run on the same files. Every step runs in a fresh "
+        "against the baselines measured in the same run on the same files. A round is one run of every path, "
+        "one after another; a time target's verdict is on the medians, and it is settled only when every "
+        "round's own ratio agrees with it. Every step runs in a fresh "
         "process; peak memory is the RSS of its whole process tree (threads and children included), sampled "
         "every 50 ms. Every path's row accounting is checked: rows delivered = published + quarantined "
         "(urbanlake's are the figures its own row_accounting check recounted from the lake's files).",
@@ -259,7 +299,8 @@ def markdown(results: dict) -> str:
         f"Python start-up plus importing the code location (`import pipelines.definitions`) alone: "
         f"{imp['wall_s']:.1f} s, {_mib(imp['peak_rss_bytes'])} MiB — paid by every urbanlake run above, "
         "and by no other path at that size.",
-        "", "## What dominates an urbanlake run", "", *_profile_lines(results), "", *GAP_NOTE,
+        "", "## What dominates an urbanlake run", "", *_profile_lines(results), "",
+        *(lines + [""] if (lines := _slice_lines(results)) else []), *GAP_NOTE,
         *(["", budget] if (budget := targets.floor_budget(results)) else []),
         "", "## The whole job: a Hanoi-scale day and the tiny sample", "",
         *_job_lines("Hanoi-scale day across all sectors, every dataset at its daily volume", results.get("hanoi_day")),

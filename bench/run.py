@@ -58,6 +58,7 @@ def scale_run(size: int, repeats: int, naive_max: int, work: Path, profile_rows:
                           "--profile", str(out)], env=_env(work / "profile"))
         entry["profile"] = json.loads(Path(str(out) + ".json").read_text())
         entry["profile_text"] = out.read_text()
+        entry["slice_costs"] = json.loads(Path(str(out) + ".slices.json").read_text())
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     return entry
@@ -132,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--render", action="store_true", help="only re-render the page and plot from benchmarks.json")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run each: checks the benchmark works")
     args = parser.parse_args(argv)
-    if args.smoke:  # one tiny delivery through every path; the job runs take minutes, so they are left out
-        args.sizes, args.repeats, args.profile_rows, args.warehouse_rows = "3000", 1, None, 1000
+    if args.smoke:  # one tiny delivery through every path, profiled; the job runs take minutes, so they are left out
+        args.sizes, args.repeats, args.profile_rows, args.warehouse_rows = "3000", 1, 3000, 1000
         args.skip_day = args.skip_tiny = args.no_warehouse = True
     if args.render:
         report.write(json.loads((args.out / "benchmarks.json").read_text()), args.out)
