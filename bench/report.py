@@ -219,9 +219,9 @@ def _slice_lines(results: dict) -> list[str]:
     rows, c = found
     n = -(-c["rows"] // c["batch_rows"])
     phases = c["phases_s"]
-    hash_share = phases.get("hash_pass", 0.0)
+    hash_s = phases.get("hash_pass", 0.0)  # over the whole delivery; every other step over the slices staged
     per_slice = {k: (v / n if k == "hash_pass" else v / c["slices"]) for k, v in phases.items()}
-    total = hash_share / n + (c["wall_s"] - hash_share) / c["slices"]
+    total = hash_s / n + (c["wall_s"] - hash_s) / c["slices"]
     lines = [f"What a worker pays for one slice of {c['batch_rows']:,} rows: after the profiled run, its delivery "
              f"was staged again in one thread (the hash pass over all {n} slices, then the first {c['slices']} "
              f"slices, as a worker stages them), under pyinstrument. Polars' own threads still work inside each "
