@@ -35,7 +35,7 @@ VALUE_DEFECTS = ["", "  ", "45840", "1.0E+09", "100109106", "31/02/2025", "07/13
                  "15.000.000", "1,234", "1.234", "-1", "0", "999999999999999999999", "CÃ´ng ty", "Nguye\u0302\u0303n",
                  "x" * 5000, '"quoted, with comma"', "line\nbreak", "semi;colon", "NULL", "n/a"]
 TEXT = st.text(st.sampled_from(list("aăâđêôơư ,;\"'\n\t0123456789/-.ÃễẠ")), max_size=12)
-ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1258", "cp1252"]
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1258", "cp1252"]
 
 
 @st.composite

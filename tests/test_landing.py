@@ -1,6 +1,7 @@
 """The landing zone reader: naming contract, checksums, encodings and file formats, all read as text."""
 
 import datetime as dt
+import gzip
 import json
 
 import polars as pl
@@ -179,3 +180,51 @@ def test_blank_sheet_rows_are_no_records_and_the_rows_after_them_keep_their_numb
     landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
     assert (landed.rows, landed.blank_lines) == (2, 2)
     assert pl.read_parquet(tmp_path / "o.parquet").rows() == [(1, "1", "2"), (4, "5", "6")]
+
+
+def _workbook_bytes() -> bytes:
+    import io
+    buffer = io.BytesIO()
+    pl.DataFrame({"a": ["1"]}).write_excel(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("f.csv", _workbook_bytes(), r"is a ZIP archive \(an Excel workbook is one\), though it is named \.csv: save a "
+                                 r"workbook .* under a \.xlsx name"),
+    ("f.csv", gzip.compress(b"a,b\n1,2\n"), "is gzip-compressed, though it is named .csv: deliver the "
+                                                          "file uncompressed"),
+    ("f.json", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "is a PDF document, though it is named .json"),
+    # a portal's error page saved under the expected name: read as a header, it would be a day without rows
+    ("f.csv", b"\xef\xbb\xbf\n  <!DOCTYPE html><html><body>Session expired</body></html>\n", "is an HTML page"),
+    ("f.csv", b"\x00" * 100, "is nothing but NUL bytes"),
+    ("f.csv", b"\x00" * 600 + b"a,b\n1,2\n", "starts with NUL bytes"),
+    ("f.csv", "a,b\n1,2\n".encode("utf-16-le"), r"is text in UTF-16 or UTF-32 without a byte-order mark"),
+    ("f.xlsx", bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 100, r"is an Excel 97-2003 workbook \(\.xls\)"),
+    ("f.xlsx", b"a,b\n1,2\n", r"is text, not a workbook .* though it is named \.xlsx: deliver a CSV export"),
+], ids=["workbook_as_csv", "gzip_as_csv", "pdf_as_json", "html_as_csv", "only_nul", "nul_first", "utf16_without_bom",
+        "xls_as_xlsx", "text_as_xlsx"])
+def test_a_file_that_is_not_what_its_name_says_is_rejected_saying_what_it_is(tmp_path, name, data, reason):
+    _deliver(tmp_path, f"a/d/2025-07-01/{name}", data)
+    with pytest.raises(UnreadableDelivery, match=reason):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+
+
+@pytest.mark.parametrize(("name", "encoding"), [("f.csv", "utf-32"), ("f.json", "utf-16"), ("f.ndjson", "utf-32")])
+def test_text_with_a_utf16_or_utf32_byte_order_mark_is_read_as_such(tmp_path, name, encoding):
+    text = {"f.csv": "ward,name\n00004,Phúc Xá\n", "f.json": '[{"ward": "00004", "name": "Phúc Xá"}]',
+            "f.ndjson": '{"ward": "00004", "name": "Phúc Xá"}\n'}[name]
+    _deliver(tmp_path, f"a/d/2025-07-01/{name}", text.encode(encoding))  # Python's codec writes the mark
+    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    assert landed.encoding == encoding
+    assert pl.read_parquet(tmp_path / "o.parquet").select("ward", "name").rows() == [("00004", "Phúc Xá")]
+
+
+def test_records_wrapped_in_an_object_are_refused_and_one_record_is_read(tmp_path):
+    wrapped = _deliver(tmp_path, "a/d/2025-07-01/w.json", b'{"data": [{"ward": "00004"}, {"ward": "00007"}]}')
+    with pytest.raises(UnreadableDelivery, match="one object whose key 'data' holds 2 records: deliver the records"):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    wrapped.unlink()
+    _deliver(tmp_path, "a/d/2025-07-01/one.json", b'{"ward": "00004", "readings": [{"pm25": 41.2}]}')
+    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    assert landed.rows == 1  # one record whose field holds a list of objects is still one record

@@ -1,6 +1,6 @@
 """Which character encoding a delivered text file is in, judged from its bytes.
 
-UTF-8 (with or without a byte-order mark) and UTF-16 with a BOM are recognised from the bytes.
+UTF-8 (with or without a byte-order mark), and UTF-16 or UTF-32 with a BOM, are recognised from the bytes.
 A file that is not valid UTF-8 is a legacy Windows export: Vietnamese offices export Windows-1258
 (base letters plus combining tone marks), Western software Windows-1252. The two code pages share
 most bytes, so the file is decoded with both and the decoding that reads as more Vietnamese wins
@@ -81,14 +81,16 @@ def _legacy_scores(path: Path) -> dict[str, int]:
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text"), 'cp1258' or 'cp1252'.
+    """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text"), 'utf-32', 'cp1258' or 'cp1252'.
 
     Raises UndecodableFile for bytes no supported encoding can decode.
     """
     with path.open("rb") as f:
-        head = f.read(3)
-    if head == codecs.BOM_UTF8:
+        head = f.read(4)
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):  # before UTF-16: FF FE starts both little-endian BOMs
+        return "utf-32"
     if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
     if _is_utf8(path):

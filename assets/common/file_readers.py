@@ -106,13 +106,25 @@ def without_leading_blank_lines(path: Path, workdir: Path) -> tuple[Path, int]:
     return out, head[:start].count(b"\n")
 
 
-def read_json(path: Path) -> pl.DataFrame:
-    text = path.read_text(encoding="utf-8-sig").rstrip().removesuffix(_DOS_EOF.decode())  # JSON ignores the spaces
+def _refuse_wrapped(record: dict) -> None:
+    """An object whose one key holds a list of objects is an API's wrapper around the records, not a record:
+    read as one, its one column would match no contract column, and the whole file would be one quarantined row."""
+    if len(record) != 1:
+        return
+    [(key, value)] = record.items()
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        raise UnreadableDelivery(f"the JSON is one object whose key {key!r} holds {len(value)} records: deliver "
+                                 "the records themselves, as an array of objects or one object per line (NDJSON)")
+
+
+def read_json(path: Path, encoding: str = "utf-8-sig") -> pl.DataFrame:
+    text = path.read_text(encoding=encoding).rstrip().removesuffix(_DOS_EOF.decode())  # JSON ignores the spaces
     if path.suffix.lower() in (".ndjson", ".jsonl"):
         records = [json.loads(line, object_pairs_hook=_object_once) for line in text.splitlines() if line.strip()]
     else:
         records = json.loads(text, object_pairs_hook=_object_once)
         if isinstance(records, dict):
+            _refuse_wrapped(records)
             records = [records]
     if isinstance(records, list):  # NGSI "normalized" attributes {"type": …, "value": v} are read as v
         records = [{k: v["value"] if isinstance(v, dict) and "value" in v else v for k, v in r.items()}

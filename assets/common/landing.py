@@ -21,6 +21,7 @@ import polars as pl
 from assets.common.csv_quotes import misplaced_quote
 from assets.common.csv_shape import RaggedFile, check_field_counts, header_fields, sniff_separator
 from assets.common.encodings import UndecodableFile, detect_encoding
+from assets.common.file_signatures import not_a_table
 from assets.common.file_readers import (UnreadableDelivery, blank_row, read_excel, read_json, refuse_repeated,
                                         transcode_to_utf8, with_line_feeds, without_dos_eof,
                                         without_leading_blank_lines)
@@ -137,13 +138,19 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
     encoding, blank_lines = "utf-8", 0
     if delivery.path.stat().st_size == 0:
         raise UnreadableDelivery("the file is empty (0 bytes); a day without records is a file with the header only")
+    if reason := not_a_table(delivery.path):
+        raise UnreadableDelivery(reason)
     try:
         with tempfile.TemporaryDirectory(dir=workdir) as tmp:
             if suffix == ".csv":
                 encoding = detect_encoding(delivery.path)
                 blank_lines = _land_csv(delivery.path, encoding, out, Path(tmp))
             else:
-                df = read_excel(delivery.path) if suffix == ".xlsx" else read_json(delivery.path)
+                if suffix == ".xlsx":
+                    df = read_excel(delivery.path)
+                else:  # JSON in UTF-16 or a legacy code page too, like a CSV
+                    encoding = detect_encoding(delivery.path)
+                    df = read_json(delivery.path, encoding)
                 numbered = df.with_row_index(ROW_NUMBER, offset=1)
                 if suffix == ".xlsx" and df.width:  # a blank sheet row is no record; the rows after it keep their number
                     blank = df.select(blank_row(df.columns)).to_series()
