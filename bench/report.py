@@ -277,8 +277,9 @@ def markdown(results: dict) -> str:
         "This machine can be shared with other work, so absolute times are noisy: each figure "
         f"is the median of {results['repeats']} runs (the `runs` column says where fewer were affordable), paths interleaved, and the targets are judged as ratios "
         "against the baselines measured in the same run on the same files. A round is one run of every path, "
-        "one after another; a time target's verdict is on the medians, and it is settled only when every "
-        "round's own ratio agrees with it. Every step runs in a fresh "
+        "one after another; a time target's verdict is on the medians, a target met on them is called met only "
+        "when every round's own ratio meets it too (else: not settled), and a miss says in how many rounds, "
+        "if any, the target was met. Every step runs in a fresh "
         "process; peak memory is the RSS of its whole process tree (threads and children included), sampled "
         "every 50 ms. Every path's row accounting is checked: rows delivered = published + quarantined "
         "(urbanlake's are the figures its own row_accounting check recounted from the lake's files).",

@@ -197,13 +197,18 @@ def _workbook_bytes() -> bytes:
     ("f.json", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "is a PDF document, though it is named .json"),
     # a portal's error page saved under the expected name: read as a header, it would be a day without rows
     ("f.csv", b"\xef\xbb\xbf\n  <!DOCTYPE html><html><body>Session expired</body></html>\n", "is an HTML page"),
-    ("f.csv", b"\x00" * 100, "is nothing but NUL bytes"),
+    ("f.csv", "\ufeff<!-- portal -->\n<html><body>Hết hạn</body></html>".encode("utf-16"), "is an HTML page"),
+    ("f.json", b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">\n<html>',
+     "is an HTML page"),
+    ("f.csv", b"\x00" * 512, "is nothing but NUL bytes"),
     ("f.csv", b"\x00" * 600 + b"a,b\n1,2\n", "starts with NUL bytes"),
     ("f.csv", "a,b\n1,2\n".encode("utf-16-le"), r"is text in UTF-16 or UTF-32 without a byte-order mark"),
+    ("f.csv", "ward,name\n00004,Phuc Xa\n".encode("utf-32-be"), r"is text in UTF-16 or UTF-32 without"),
+    ("f.csv", b"PK\x05\x06" + b"\x00" * 18, r"is a ZIP archive"),  # an empty one
     ("f.xlsx", bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 100, r"is an Excel 97-2003 workbook \(\.xls\)"),
     ("f.xlsx", b"a,b\n1,2\n", r"is text, not a workbook .* though it is named \.xlsx: deliver a CSV export"),
-], ids=["workbook_as_csv", "gzip_as_csv", "pdf_as_json", "html_as_csv", "only_nul", "nul_first", "utf16_without_bom",
-        "xls_as_xlsx", "text_as_xlsx"])
+], ids=["workbook_as_csv", "gzip_as_csv", "pdf_as_json", "html_as_csv", "utf16_html_after_a_comment", "xhtml_as_json",
+        "only_nul", "nul_first", "utf16_without_bom", "utf32_without_bom", "empty_zip", "xls_as_xlsx", "text_as_xlsx"])
 def test_a_file_that_is_not_what_its_name_says_is_rejected_saying_what_it_is(tmp_path, name, data, reason):
     _deliver(tmp_path, f"a/d/2025-07-01/{name}", data)
     with pytest.raises(UnreadableDelivery, match=reason):
@@ -224,7 +229,25 @@ def test_records_wrapped_in_an_object_are_refused_and_one_record_is_read(tmp_pat
     wrapped = _deliver(tmp_path, "a/d/2025-07-01/w.json", b'{"data": [{"ward": "00004"}, {"ward": "00007"}]}')
     with pytest.raises(UnreadableDelivery, match="one object whose key 'data' holds 2 records: deliver the records"):
         write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    wrapped.write_bytes(b'{"data": []}')  # read as a record, it would be one row the agency never sent
+    with pytest.raises(UnreadableDelivery, match="one object whose key 'data' holds 0 records"):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
     wrapped.unlink()
     _deliver(tmp_path, "a/d/2025-07-01/one.json", b'{"ward": "00004", "readings": [{"pm25": 41.2}]}')
     landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
     assert landed.rows == 1  # one record whose field holds a list of objects is still one record
+
+
+def test_values_padded_with_nul_bytes_are_text_damage_not_a_file_in_another_encoding(tmp_path):
+    """A fixed-width export pads a name with NULs: many NUL bytes, but not every other byte as in UTF-16."""
+    rows = b"".join(b"%d,%s\n" % (i, name.ljust(40, b"\x00")) for i, name in enumerate([b"Phuc Xa", b"Hang Bac"] * 5))
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"id,name\n" + rows)
+    assert write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet").rows == 10  # staging
+    # quarantines each padded value as control_character
+
+
+def test_json_with_a_stray_byte_is_refused_not_read_as_a_legacy_code_page(tmp_path):
+    # read as Windows-1258, "Phúc Xá" would become "PhĂºc XĂ¡"
+    _deliver(tmp_path, "a/d/2025-07-01/f.json", '[{"name": "Phúc Xá"}, {"name": "x'.encode() + b'\xb0"}]')
+    with pytest.raises(UnreadableDelivery, match="not valid UTF-8: byte 0xB0 at offset 35 .* export the JSON as UTF-8"):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")

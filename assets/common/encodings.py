@@ -80,6 +80,17 @@ def _legacy_scores(path: Path) -> dict[str, int]:
     return {e: s for e, s in scores.items() if e not in failures}
 
 
+def marked_encoding(head: bytes) -> str | None:
+    """'utf-8-sig', 'utf-32' or 'utf-16' when the bytes start with that encoding's byte-order mark."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):  # before UTF-16: FF FE starts both little-endian BOMs
+        return "utf-32"
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    return None
+
+
 def detect_encoding(path: Path) -> str:
     """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text"), 'utf-32', 'cp1258' or 'cp1252'.
 
@@ -87,12 +98,8 @@ def detect_encoding(path: Path) -> str:
     """
     with path.open("rb") as f:
         head = f.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):  # before UTF-16: FF FE starts both little-endian BOMs
-        return "utf-32"
-    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return "utf-16"
+    if marked := marked_encoding(head):
+        return marked
     if _is_utf8(path):
         return "utf-8"
     scores = _legacy_scores(path)

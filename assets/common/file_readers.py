@@ -112,13 +112,21 @@ def _refuse_wrapped(record: dict) -> None:
     if len(record) != 1:
         return
     [(key, value)] = record.items()
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):  # an empty wrapper too: no record
         raise UnreadableDelivery(f"the JSON is one object whose key {key!r} holds {len(value)} records: deliver "
                                  "the records themselves, as an array of objects or one object per line (NDJSON)")
 
 
 def read_json(path: Path, encoding: str = "utf-8-sig") -> pl.DataFrame:
-    text = path.read_text(encoding=encoding).rstrip().removesuffix(_DOS_EOF.decode())  # JSON ignores the spaces
+    """The records of a JSON (array or one object) or NDJSON file, every value as text. JSON is exchanged in
+    UTF-8 (or UTF-16/32 with a byte-order mark): a stray byte is refused, not read as a legacy code page,
+    which would turn every accented letter of the file into mojibake."""
+    try:
+        text = path.read_text(encoding=encoding).rstrip().removesuffix(_DOS_EOF.decode())  # JSON ignores the spaces
+    except UnicodeDecodeError as err:
+        raise UnreadableDelivery(f"the file is not valid {encoding.upper().removesuffix('-SIG')}: byte "
+                                 f"0x{err.object[err.start]:02X} at offset {err.start} is not part of a character; "
+                                 "export the JSON as UTF-8") from err
     if path.suffix.lower() in (".ndjson", ".jsonl"):
         records = [json.loads(line, object_pairs_hook=_object_once) for line in text.splitlines() if line.strip()]
     else:

@@ -8,17 +8,30 @@ looking in the wrong place. The reason names what the file is and what to delive
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 
+from assets.common.encodings import marked_encoding
+
 _HEAD = 512
-_ZIP = b"PK\x03\x04"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # an archive's first entry, an empty one, a spanned one
 _OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # Excel 97-2003 (.xls) and the other Office binary files
-_HTML = re.compile(rb"\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# a page, after an XML declaration, comments and a doctype, if any
+_HTML = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)",
+                   re.IGNORECASE | re.DOTALL)
 _NO_BOM = "text in UTF-16 or UTF-32 without a byte-order mark (every other byte is NUL)"
 _AS_XLSX = "save a workbook as \"Excel Workbook (.xlsx)\" under a .xlsx name, or export its sheet as CSV"
+
+
+def _unmarked_wide_text(head: bytes) -> bool:
+    """ASCII in UTF-16 (UTF-32) without a mark: one byte in two (three in four) NUL, always at the same places.
+    NULs anywhere else (a value padded with them) are text damage, judged row by row in staging."""
+    for width in (2, 4):
+        lanes = [head[i::width] for i in range(width)]
+        if len(head) >= 2 * width and sum(lane.count(0) >= 0.9 * len(lane) for lane in lanes) == width - 1 \
+                and any(lane.count(0) <= 0.1 * len(lane) for lane in lanes):
+            return True
+    return False
 
 
 def _kind(head: bytes, whole: bool) -> tuple[str, str] | None:
@@ -34,10 +47,10 @@ def _kind(head: bytes, whole: bool) -> tuple[str, str] | None:
     if head and not head.strip(b"\x00"):
         return (f"{'nothing but' if whole else 'starts with'} NUL bytes (a copy cut off or never written?)",
                 "deliver the complete file again")
-    bom = next((b for b in _BOMS if head.startswith(b)), b"")
-    if not bom and head.count(0) * 4 >= len(head):  # ASCII in UTF-16 is every other byte NUL
+    marked = marked_encoding(head)
+    if marked is None and _unmarked_wide_text(head):
         return _NO_BOM, "export it as UTF-8, or as Excel's \"Unicode Text\", which writes the mark"
-    if _HTML.match(head[len(bom):]):
+    if _HTML.match(head.decode(marked or "utf-8", errors="ignore").removeprefix("\ufeff")):
         return ("an HTML page (a web portal's error or login page saved as the file?)",
                 "deliver the data itself, as CSV, JSON or a workbook")
     return None
@@ -46,8 +59,8 @@ def _kind(head: bytes, whole: bool) -> tuple[str, str] | None:
 def not_a_table(path: Path) -> str | None:
     """Why a file named `.csv`, `.json`/`.ndjson` or `.xlsx` cannot be read as one, or None."""
     with path.open("rb") as f:
-        head = f.read(_HEAD)
-    kind = _kind(head, whole=len(head) < _HEAD)
+        head = f.read(_HEAD + 1)  # one byte more tells whether the file ends within the head
+    kind = _kind(head[:_HEAD], whole=len(head) <= _HEAD)
     if path.suffix.lower() == ".xlsx":
         if head.startswith(_ZIP):
             return None
