@@ -10,7 +10,7 @@ HEADER = """# Dataset contracts
 
 Generated from the pandera models in `schemas/` by `urbanlake contracts`; a test keeps this file
 current. Agencies deliver to `landing/<agency>/<dataset>/<YYYY-MM-DD>/<file>` (CSV with a header
-row, UTF-8 or Windows-1258; JSON array or NDJSON; or .xlsx). Dates are `YYYY-MM-DD` or `dd/mm/yyyy`,
+row, UTF-8 or Windows-1258; JSON array or NDJSON, in UTF-8; or .xlsx). Dates are `YYYY-MM-DD` or `dd/mm/yyyy`,
 timestamps `YYYY-MM-DDTHH:MM:SS` in Hanoi time (an explicit `+07:00` offset is honoured). Codes are
 text: keep leading zeros. Every failing row goes to `quarantine.<dataset>` with its rule and reason.
 """

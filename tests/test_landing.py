@@ -251,3 +251,14 @@ def test_json_with_a_stray_byte_is_refused_not_read_as_a_legacy_code_page(tmp_pa
     _deliver(tmp_path, "a/d/2025-07-01/f.json", '[{"name": "Phúc Xá"}, {"name": "x'.encode() + b'\xb0"}]')
     with pytest.raises(UnreadableDelivery, match="not valid UTF-8: byte 0xB0 at offset 35 .* export the JSON as UTF-8"):
         write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 8])  # 8: reads that cut characters, and the stray byte, apart
+def test_utf8_with_a_stray_byte_is_refused_not_read_as_a_legacy_code_page(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(encodings, "_CHUNK", chunk)
+    # read as Windows-1258, "Công ty Tân Phú" was published as "CĂ´ng ty TĂ¢n PhĂº", which no rule caught
+    data = "tax_code,business_name\n0100000003,Công ty Tân Phú\n0100000010,Đông Á".encode() + b"\xb0\n"
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
+    with pytest.raises(UnreadableDelivery, match=r"UTF-8 except for 1 byte sequence\(s\) that are not, the first at "
+                                                 r"offset 73 \(line 3\)"):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")

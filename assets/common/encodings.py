@@ -7,7 +7,7 @@ most bytes, so the file is decoded with both and the decoding that reads as more
 (letters of the Vietnamese alphabet count for it; letters foreign to Vietnamese, tone marks left
 on a consonant and "ă" followed by a vowel, which no Vietnamese syllable has, count against it).
 A tie goes to Windows-1258, the contract's legacy code page. A file neither code page can decode is
-rejected whole.
+rejected whole, and so is a UTF-8 file with a few bytes that are not (a damaged copy): it is not legacy.
 """
 
 from __future__ import annotations
@@ -60,6 +60,36 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
+def _damaged_utf8(path: Path) -> str | None:
+    """Why a file that is not valid UTF-8 is still UTF-8, damaged, when it is: more characters decode as UTF-8
+    beyond ASCII than bytes fail to. A legacy file rarely holds a valid UTF-8 sequence (a Windows-1258 letter
+    is followed by a letter or a tone mark, not a byte 0x80-0xBF); read as one, this file's every accented
+    letter would be garbled, and the mojibake rule knows Windows-1252's garbling, not Windows-1258's."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    decoded, failed, first, offset = 0, 0, None, 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            carried = len(decoder.getstate()[0])  # bytes of a character begun in the chunk before
+            text = decoder.decode(chunk)
+            bad = text.count("\ufffd")
+            if bad and first is None:
+                first = offset - carried + len(text[:text.index("\ufffd")].encode("utf-8"))
+            decoded += len(text) - len(text.encode("ascii", "ignore")) - bad
+            failed += bad
+            offset += len(chunk)
+        carried = len(decoder.getstate()[0])
+        if decoder.decode(b"", final=True):  # the file ends inside a character
+            failed, first = failed + 1, offset - carried if first is None else first
+    if first is None or decoded <= failed:
+        return None
+    with path.open("rb") as f:
+        line = f.read(first).count(b"\n") + 1
+    return (f"the file is UTF-8 except for {failed} byte sequence(s) that are not, the first at offset {first} "
+            f"(line {line}): a damaged copy, or text pasted from another encoding. Read as a legacy code page, "
+            "every accented letter would be garbled; correct those bytes and deliver the file again under the "
+            "same name")
+
+
 def _legacy_scores(path: Path) -> dict[str, int]:
     """Score of every legacy code page that decodes the whole file (streamed, chunk by chunk)."""
     scores, failures = dict.fromkeys(LEGACY, 0), {}
@@ -102,5 +132,7 @@ def detect_encoding(path: Path) -> str:
         return marked
     if _is_utf8(path):
         return "utf-8"
+    if damage := _damaged_utf8(path):
+        raise UndecodableFile(damage)
     scores = _legacy_scores(path)
     return max(scores, key=lambda e: (scores[e], -LEGACY.index(e)))
