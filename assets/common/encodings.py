@@ -66,14 +66,18 @@ def _damaged_utf8(path: Path) -> str | None:
     is followed by a letter or a tone mark, not a byte 0x80-0xBF); read as one, this file's every accented
     letter would be garbled, and the mojibake rule knows Windows-1252's garbling, not Windows-1258's."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    decoded, failed, first, offset = 0, 0, None, 0
+    decoded, failed, first, offset, line = 0, 0, None, 0, 1  # line: of the first failure, counted as read
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
             carried = len(decoder.getstate()[0])  # bytes of a character begun in the chunk before
             text = decoder.decode(chunk)
             bad = text.count("\ufffd")
-            if bad and first is None:
-                first = offset - carried + len(text[:text.index("\ufffd")].encode("utf-8"))
+            if first is None:
+                if bad:
+                    before = text[:text.index("\ufffd")]
+                    first, line = offset - carried + len(before.encode("utf-8")), line + before.count("\n")
+                else:
+                    line += text.count("\n")
             decoded += len(text) - len(text.encode("ascii", "ignore")) - bad
             failed += bad
             offset += len(chunk)
@@ -82,8 +86,6 @@ def _damaged_utf8(path: Path) -> str | None:
             failed, first = failed + 1, offset - carried if first is None else first
     if first is None or decoded <= failed:
         return None
-    with path.open("rb") as f:
-        line = f.read(first).count(b"\n") + 1
     return (f"the file is UTF-8 except for {failed} byte sequence(s) that are not, the first at offset {first} "
             f"(line {line}): a damaged copy, or text pasted from another encoding. Read as a legacy code page, "
             "every accented letter would be garbled; correct those bytes and deliver the file again under the "
@@ -121,14 +123,18 @@ def marked_encoding(head: bytes) -> str | None:
     return None
 
 
+def marked_encoding_of(path: Path) -> str | None:
+    """`marked_encoding` of the file's first bytes."""
+    with path.open("rb") as f:
+        return marked_encoding(f.read(4))
+
+
 def detect_encoding(path: Path) -> str:
     """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text"), 'utf-32', 'cp1258' or 'cp1252'.
 
     Raises UndecodableFile for bytes no supported encoding can decode.
     """
-    with path.open("rb") as f:
-        head = f.read(4)
-    if marked := marked_encoding(head):
+    if marked := marked_encoding_of(path):
         return marked
     if _is_utf8(path):
         return "utf-8"

@@ -20,7 +20,7 @@ import polars as pl
 
 from assets.common.csv_quotes import misplaced_quote
 from assets.common.csv_shape import RaggedFile, check_field_counts, header_fields, sniff_separator
-from assets.common.encodings import UndecodableFile, detect_encoding, marked_encoding
+from assets.common.encodings import UndecodableFile, detect_encoding, marked_encoding_of
 from assets.common.file_signatures import not_a_table
 from assets.common.file_readers import (UnreadableDelivery, blank_row, read_excel, read_json, refuse_repeated,
                                         transcode_to_utf8, with_line_feeds, without_dos_eof,
@@ -149,8 +149,7 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
                 if suffix == ".xlsx":
                     df = read_excel(delivery.path)
                 else:
-                    with delivery.path.open("rb") as f:
-                        encoding = marked_encoding(f.read(4)) or "utf-8"
+                    encoding = marked_encoding_of(delivery.path) or "utf-8"  # JSON is UTF-8, or marked
                     df = read_json(delivery.path, encoding)
                 numbered = df.with_row_index(ROW_NUMBER, offset=1)
                 if suffix == ".xlsx" and df.width:  # a blank sheet row is no record; the rows after it keep their number
