@@ -213,10 +213,9 @@ def _profile_lines(results: dict) -> list[str]:
 
 
 def _slice_lines(results: dict) -> list[str]:
-    found = next(((s["rows"], s["slice_costs"]) for s in results["scales"] if "slice_costs" in s), None)
-    if found is None:
+    c = next((s["slice_costs"] for s in results["scales"] if "slice_costs" in s), None)
+    if c is None:
         return []
-    rows, c = found
     n = -(-c["rows"] // c["batch_rows"])
     phases = c["phases_s"]
     hash_s = phases.get("hash_pass", 0.0)  # over the whole delivery; every other step over the slices staged
