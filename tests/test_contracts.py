@@ -168,6 +168,25 @@ def test_nfd_text_is_stored_in_nfc():
     assert outcome.valid["child_full_name"].item() == "Nguyễn Văn An"
 
 
+@pytest.mark.parametrize(("others", "ambiguous"), [
+    (["12,5"], True),       # a decimal comma: the file's locale is Vietnamese, its dot separates thousands
+    (["1.234,75"], True),   # dotted thousands before a decimal comma
+    (["1,234"], False),     # 1,234 could be English thousands: no sign of a decimal comma
+    (["420.5"], False),     # a decimal point elsewhere
+])
+def test_a_dotted_thousand_is_ambiguous_only_in_a_column_written_with_decimal_commas(others, ambiguous):
+    records = [{**rows.PERMIT, "floor_area_m2": "1.250"}] + [{**rows.PERMIT, "floor_area_m2": v} for v in others]
+    outcome = run_contract(CONSTRUCTION_PERMITS, records)
+    first = outcome.quarantine.filter(pl.col("row_number") == 1)
+    if ambiguous:
+        assert first.select("rule", "column").rows() == [("ambiguous_number", "floor_area_m2")]
+        assert first["reason"].item().startswith(
+            f"floor_area_m2: 1.250 is ambiguous: this file writes decimals with a comma ({others[0]}), "
+            "so its dot may separate thousands (1250)")
+    else:
+        assert first.height == 0 and outcome.valid.filter(pl.col("_row_number") == 1)["floor_area_m2"].item() == 1.25
+
+
 def test_every_timestamp_form_the_type_reason_names_is_read_as_hanoi_time():
     forms = ["2025-07-02T07:15:03", "2025-07-02 07:15:03", "2025-07-02T07:15:03.000", "2025-07-02 07:15:03.000",
              "2025-07-02T00:15:03Z", "2025-07-02T07:15:03+07:00", "2025-07-02 07:15:03+07:00",

@@ -6,7 +6,9 @@ guessed: a code that lost its leading zeros is not padded, an Excel serial day n
 converted (Excel has a 1900 and a 1904 date system, and a CSV does not say which). The one
 conversion made is unambiguous: integers grouped in thousands with one kind of separator used at
 least twice ("15.000.000", "15,000,000"). A single group ("1.234") is ambiguous between a Vietnamese
-thousands separator and an English decimal point, and is quarantined. Everything is vectorised.
+thousands separator and an English decimal point, and is quarantined; in a decimal column it is read as
+a decimal point, unless the column shows that its file writes decimals with a comma ("12,5": a
+Vietnamese locale), where "1.234" is quarantined too. Everything is vectorised.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ RULE_REASONS = {
                            "digits are lost; export the column as text",
     "excel_serial_date": "a date was delivered as an Excel serial day number; deliver dates as yyyy-mm-dd or "
                          "dd/mm/yyyy",
-    "ambiguous_number": "a number with a single separator group (1.234 or 1,234) is ambiguous; deliver digits only",
+    "ambiguous_number": "a number with a single separator group (1.234 or 1,234) is ambiguous (in a decimal column: "
+                        "1.234 where the file writes decimals with a comma); deliver digits only, with a decimal "
+                        "point for a fraction",
     "mojibake": "text looks like UTF-8 that was read as Windows-1252 and saved again (e.g. 'Nguyá»…n' for "
                 "'Nguyễn'); re-export the file as UTF-8",
     "control_character": "text holds a control character (such as NUL or ESC, invisible in most tools), which no "
@@ -34,6 +38,9 @@ INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt3
 
 _GROUPED = r"^-?[0-9]{1,3}(?:\.[0-9]{3}){2,}$|^-?[0-9]{1,3}(?:,[0-9]{3}){2,}$"
 _ONE_GROUP = r"^-?[0-9]{1,3}[.,][0-9]{3}$"
+_DOT_GROUP = r"^-?[0-9]{1,3}\.[0-9]{3}$"
+# a comma that can only be a decimal one: not followed by exactly 3 digits ("12,5"), or after dotted thousands ("1.234,5")
+_DECIMAL_COMMA = r"^-?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})$|^-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+$"
 _SCIENTIFIC = r"^[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$"  # also after a clean-up stripped the dot
 _MAX_ZEROS = 4  # leading zeros a code may plausibly have lost
 _SERIAL = r"^[0-9]{5}(?:[.,][0-9]+)?$"  # 10000-99999: 1927-2173 in the 1900 date system
@@ -73,6 +80,13 @@ def code_lengths(column: pa.Column) -> set[int] | None:
 def integer_text(text: pl.Expr) -> pl.Expr:
     """Digits of an integer grouped in thousands ("15.000.000", "15,000,000"); other text unchanged."""
     return pl.when(text.str.contains(_GROUPED)).then(text.str.replace_all(r"[.,]", "")).otherwise(text)
+
+
+def decimal_comma_example(values: pl.Series) -> str | None:
+    """A value showing that `values` were written with a decimal comma (a Vietnamese locale's 12,5 or 1.234,5), if any."""
+    with_comma = values.filter(values.str.contains(",", literal=True))
+    found = with_comma.filter(with_comma.str.contains(_DECIMAL_COMMA))
+    return found[0] if len(found) else None
 
 
 def _problem(rows: pl.Expr, column: str, rule: str, reason: pl.Expr | str) -> list[pl.Expr]:
@@ -131,6 +145,14 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
                 "{} is ambiguous: {} with a Vietnamese thousands separator, a fraction with an English decimal "
                 "point; deliver digits only", value, value.str.replace_all(r"[.,]", ""))
             checks.append((separated, value.str.contains(_ONE_GROUP), name, "ambiguous_number", reason))
+        elif dtype.is_float() and (example := decimal_comma_example(text[name])) is not None:
+            # the file writes 12,5 for twelve and a half, so its 1.234 is probably 1234, not one point two
+            reason = RULE_REASONS["ambiguous_number"] if name in personal else pl.format(
+                "{} is ambiguous: this file writes decimals with a comma ({}), so its dot may separate thousands "
+                "({}); deliver numbers with a decimal point and no thousands separator", value, pl.lit(example),
+                value.str.replace(".", "", literal=True))
+            checks.append((value.str.contains(".", literal=True), value.str.contains(_DOT_GROUP), name,
+                           "ambiguous_number", reason))
     if not checks:
         return []
     # cheap tests over every row; the regular expressions only over the few rows they leave
