@@ -8,6 +8,7 @@ looking in the wrong place. The reason names what the file is and what to delive
 
 from __future__ import annotations
 
+import mmap
 import re
 from pathlib import Path
 
@@ -20,6 +21,8 @@ _OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # Excel 97-2003 (.xls) and the other 
 _HTML = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)",
                    re.IGNORECASE | re.DOTALL)
 _NO_BOM = "text in UTF-16 or UTF-32 without a byte-order mark (every other byte is NUL)"
+# the stream in which an Office file encrypted with a password keeps its content, named in UTF-16 in the directory
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _AS_XLSX = "save a workbook as \"Excel Workbook (.xlsx)\" under a .xlsx name, or export its sheet as CSV"
 
 
@@ -56,11 +59,20 @@ def _kind(head: bytes, whole: bool) -> tuple[str, str] | None:
     return None
 
 
+def _encrypted(path: Path) -> bool:
+    """An Office binary file holding a password-encrypted document (Excel saves a protected .xlsx as one)."""
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as contents:
+        return contents.find(_ENCRYPTED) >= 0
+
+
 def not_a_table(path: Path) -> str | None:
     """Why a file named `.csv`, `.json`/`.ndjson` or `.xlsx` cannot be read as one, or None."""
     with path.open("rb") as f:
         head = f.read(_HEAD + 1)  # one byte more tells whether the file ends within the head
     kind = _kind(head[:_HEAD], whole=len(head) <= _HEAD)
+    if head.startswith(_OLE2) and _encrypted(path):
+        kind = ("a password-protected (encrypted) Excel workbook, which the lake cannot open",
+                "remove the password and save it again as \"Excel Workbook (.xlsx)\", or export its sheet as CSV")
     if path.suffix.lower() == ".xlsx":
         if head.startswith(_ZIP):
             return None
