@@ -15,8 +15,10 @@ def test_every_benchmark_path_accounts_for_every_delivered_row(tmp_path, monkeyp
     for name, path in scale["paths"].items():
         assert path["rows_in"] == scale["rows"], name
         assert path["rows_published"] + path["rows_quarantined"] == scale["rows"], name
-    assert scale["paths"]["urbanlake"]["rows_quarantined"] > 0  # the defects reached quarantine
-    assert scale["paths"]["naive"]["rows_quarantined"] > 0
+    # every row the generator gave a defect is quarantined, and no other; the naive model also quarantines
+    # the first row of a repeated key (pandera-pandas flags every row of it), so it counts more, never fewer
+    assert 0 < scale["defects"] == scale["paths"]["urbanlake"]["rows_quarantined"]
+    assert scale["paths"]["naive"]["rows_quarantined"] >= scale["defects"]
     urbanlake = scale["paths"]["urbanlake"]  # the materialization alone is part of its process's wall time
     assert 0 < urbanlake["materialize_s"] < urbanlake["wall_s"]
     page = (tmp_path / "docs" / "benchmarks.md").read_text()

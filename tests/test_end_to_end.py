@@ -45,15 +45,44 @@ def test_every_delivered_row_is_published_or_quarantined(lake_run):
     assert set(ledger["dataset"]) == {s.name for s in DATASETS}
 
 
+# The rules that can catch each kind of defect the generator injects (a rule name, or the start of pandera's label).
+RULES_FOR_DEFECT = {
+    "date_in_future": ("date_in_future",),
+    "duplicate_key": ("field_uniqueness", "multiple_fields_uniqueness"),
+    "missing_required": ("not_nullable",),
+    "unknown_ward": ("ward_known_in_era",),
+    "unknown_value": ("isin(",),
+    "bad_format": ("str_matches(", "leading_zeros_lost"),  # a code cut short reads as one that lost its zeros
+    "out_of_range": ("in_range(", "online_needs_level_3"),  # a service level below 3 on an online record
+    "unparseable_value": ("type",),
+    "id_lost_leading_zeros": ("leading_zeros_lost",),
+    "id_sex_mismatch": ("child_id_agrees", "parent_ids_agree", "deceased_id_agrees", "spouse_ids_agree"),
+    "id_year_mismatch": ("child_id_agrees", "parent_ids_agree", "deceased_id_agrees", "spouse_ids_agree"),
+    "tax_code_check_digit": ("tax_code_check_digit",),
+    "tax_code_branch_000": ("tax_code_check_digit",),  # a branch suffix 000 is the head office's own code
+    "tax_code_bad_province": ("tax_code_check_digit",),  # a 12-digit code is a citizen ID: province 001-096
+    "registered_before_birth": ("registered_after_birth",),
+    "death_before_birth": ("death_before_birth",),
+    "below_marriage_age": ("below_marriage_age",),
+    "window_order": ("window_order",),
+    "online_needs_level_3": ("online_needs_level_3",),
+    "on_time_flag_inconsistent": ("on_time_flag_inconsistent",),
+    "resolved_before_submitted": ("resolved_before_submitted",),
+}
+
+
 def test_quarantine_holds_exactly_the_injected_defects_with_reasons(lake_run):
     landing = lake_run.home / "landing"
-    injected = {(Path(d["file"]).relative_to(landing).as_posix(), d["row"]) for d in lake_run.report.defects}
+    injected = {(Path(d["file"]).relative_to(landing).as_posix(), d["row"]): d["defect"] for d in lake_run.report.defects}
     with _warehouse(lake_run.home) as con:
         tables = [s.name for s in DATASETS]
         quarantined = pl.concat([pl.from_arrow(con.sql(
             f"select source_file, row_number, rule, reason from quarantine.{t}").arrow()) for t in tables])
-    assert set(zip(quarantined["source_file"], quarantined["row_number"])) == injected
+    assert set(zip(quarantined["source_file"], quarantined["row_number"])) == set(injected)
     assert quarantined["reason"].null_count() == 0 and quarantined["rule"].null_count() == 0
+    for source_file, row, rule in quarantined.select("source_file", "row_number", "rule").iter_rows():
+        defect = injected[(source_file, row)]
+        assert rule.startswith(RULES_FOR_DEFECT[defect]), (source_file, row, defect, rule)
     assert quarantined["rule"].n_unique() >= 10  # many kinds of defect, each named by its rule
 
 

@@ -103,6 +103,7 @@ def test_ward_profile_recomputed_from_staging(wh):
     profile = {(r["ward_code"], r["month"]): r for r in rows(wh, "select * from mart.ward_profile")}
     assert len(profile) == 126 * len({m for _, m in profile})
 
+    suppressed = set()  # ward-months with some civil-status count of 1-4
     for table, column in (("birth_registrations", "births"), ("death_registrations", "deaths"),
                           ("marriage_registrations", "marriages")):
         counts = defaultdict(int)
@@ -112,7 +113,10 @@ def test_ward_profile_recomputed_from_staging(wh):
             n = counts.get(key, 0)
             assert r[column] == (None if 1 <= n < SMALL else n), (table, key)
             if 1 <= n < SMALL:
-                assert r["civil_status_suppressed"]
+                suppressed.add(key)
+    assert 0 < len(suppressed) < len(profile)  # the sample has ward-months of both kinds
+    for key, r in profile.items():
+        assert r["civil_status_suppressed"] == (key in suppressed), key
 
     permits, area = defaultdict(int), defaultdict(float)
     for r in rows(wh, "select ward_code, issue_date, floor_area_m2 from staging.construction_permits"):
