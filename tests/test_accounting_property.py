@@ -40,34 +40,46 @@ ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1258", "cp1252"]
 
 @st.composite
 def deliveries(draw, spec_name: str, first_key: int):
-    """(file name, bytes, data rows written) of one delivery with random defects."""
+    """(file name, bytes, data rows written, keys of the clean records, whether the file must be read) of one
+    delivery with random defects. A clean record has no defect, is no repeat and has its fields; the file must be
+    read when its header is whole, no row is ragged and no stray byte was added to a UTF encoding (in a legacy
+    one, random bytes can make the file look like damaged UTF-8, which is refused)."""
     template = dict(TEMPLATES[spec_name])
     key_column, key_format = KEYS[spec_name]
     header = list(template)
     if draw(st.booleans()):
         header.append("ghi_chu")  # an unknown column
-    if draw(st.integers(0, 9)) == 0:
+    whole_header = draw(st.integers(0, 9)) != 0
+    if not whole_header:
         header.remove(draw(st.sampled_from(list(template))))  # a required column missing
-    records, row = [], {}
+    records, row, clean, ragged = [], {}, [], False
     for i in range(draw(st.integers(0, 8))):
-        if not (row and draw(st.integers(0, 5)) == 0):  # otherwise the same row again
+        repeat = bool(row) and draw(st.integers(0, 5)) == 0  # the same row again
+        if not repeat:
             row = {**template, "ghi_chu": "x", key_column: key_format.format(first_key + i)}
-            for column in draw(st.lists(st.sampled_from(header), max_size=3)):
+            damaged = draw(st.lists(st.sampled_from(header), max_size=3))
+            for column in damaged:
                 row[column] = draw(st.one_of(st.sampled_from(VALUE_DEFECTS), TEXT))
         record = [row.get(c, "") for c in header]
         if draw(st.integers(0, 40)) == 0:
             record = record + ["extra"] if draw(st.booleans()) else record[:-1]  # a ragged row
+            ragged = True
+        elif not repeat and not damaged:
+            clean.append(row[key_column])
         records.append(record)
     separator = draw(st.sampled_from([",", ",", ";"]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
     writer.writerow(header)
     writer.writerows(records)
-    data = buffer.getvalue().encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
-    if draw(st.integers(0, 20)) == 0:
+    encoding = draw(st.sampled_from(ENCODINGS))
+    data = buffer.getvalue().encode(encoding, errors="replace")
+    stray = draw(st.integers(0, 20)) == 0
+    if stray:
         cut = draw(st.integers(0, len(data)))
         data = data[:cut] + bytes([draw(st.sampled_from([0x81, 0x8D, 0xFF, 0x00]))]) + data[cut:]  # a stray byte
-    return f"d{first_key}.csv", data, len(records)
+    must_be_read = whole_header and not ragged and not stray and encoding.startswith("utf")
+    return f"d{first_key}.csv", data, len(records), clean if whole_header else [], must_be_read
 
 
 @st.composite
@@ -89,7 +101,7 @@ def test_every_delivered_row_is_published_or_quarantined(scenario):
     spec, delivered = scenario
     with tempfile.TemporaryDirectory() as home:
         lake = Lake(Path(home))
-        for day, (name, data, _) in zip(("2025-07-05", "2025-07-06"), delivered):
+        for day, (name, data, *_) in zip(("2025-07-05", "2025-07-06"), delivered):
             path = lake.landing / spec.agency / spec.name / day / name
             path.parent.mkdir(parents=True)
             path.write_bytes(data)
@@ -99,8 +111,10 @@ def test_every_delivered_row_is_published_or_quarantined(scenario):
         raw, staging, quarantine = tables(spec, lake)
         rejected = {r.relative_path.rsplit("/", 1)[1] for r in report.rejected}
         staged = staging.deliveries()
-        for day, (name, _, written) in zip(("2025-07-05", "2025-07-06"), delivered):
+        published_keys = set()
+        for day, (name, _, written, clean, must_be_read) in zip(("2025-07-05", "2025-07-06"), delivered):
             delivery = f"{day}/{name}"
+            assert not (must_be_read and name in rejected), report.rejected
             if name in rejected or raw.deliveries()[delivery].get("duplicate_of"):
                 assert raw.deliveries()[delivery].get("rejected") or name not in rejected, "rejected without a reason"
                 assert delivery not in staged, "rows published from a file that was not ingested"
@@ -112,6 +126,12 @@ def test_every_delivered_row_is_published_or_quarantined(scenario):
             assert rows_in == published + quarantined
             assert (staged[delivery]["rows_in"], staged[delivery]["rows_published"],
                     staged[delivery]["rows_quarantined"]) == (rows_in, published, quarantined)
+            mine = set(pl.scan_parquet(staging.files(only_delivery=delivery), hive_partitioning=True)
+                       .select(KEYS[spec.name][0]).collect().to_series()) if published else set()
+            # every clean record is published, unless the day before published its key (the second delivery
+            # may reuse the first's keys: a key published twice is quarantined in the later delivery)
+            assert set(clean) - published_keys <= mine, "a clean record was not published"
+            published_keys |= mine
         scan = staging.scan()
         if scan is not None:
             spec.shared_model.validate(scan.drop("period", strict=False).collect(), lazy=True)
