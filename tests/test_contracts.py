@@ -69,9 +69,11 @@ DEFECTS = [
     (MARRIAGES, rows.MARRIAGE, {"husband_personal_id": "001195000002"}, "spouse_ids_agree", None),
     (CONSTRUCTION_PERMITS, rows.PERMIT, {"floors": "0"}, "in_range(1, 100)", "floors"),
     (CONSTRUCTION_PERMITS, rows.PERMIT, {"floor_area_m2": "-3"}, "greater_than(0)", "floor_area_m2"),
-    (CONSTRUCTION_PERMITS, rows.PERMIT, {"use_type": "castle"}, None, "use_type"),
+    (CONSTRUCTION_PERMITS, rows.PERMIT, {"use_type": "castle"},
+     "isin(['residential', 'commercial', 'mixed_use', 'public', 'industrial'])", "use_type"),
     (CONSTRUCTION_PERMITS, rows.PERMIT, {"ward_code": "00001"}, "ward_known_in_era", None),
-    (LAND_PARCELS, rows.PARCEL, {"zoning_class": "X"}, None, "zoning_class"),
+    (LAND_PARCELS, rows.PARCEL, {"zoning_class": "X"}, "isin(['R', 'C', 'M', 'P', 'G', 'I', 'A', 'T'])",
+     "zoning_class"),
     (AIR_QUALITY_OBSERVATIONS, rows.AIR, {"pm25": "-4"}, "in_range(0, 1000)", "pm25"),
     (AIR_QUALITY_OBSERVATIONS, rows.AIR, {"relativeHumidity": "74"}, "in_range(0, 1)", "relative_humidity"),
     (AIR_QUALITY_OBSERVATIONS, rows.AIR, {"dateObserved": "2025-07-02T10:30:00+07:00"}, "not_on_the_hour", None),
@@ -80,7 +82,8 @@ DEFECTS = [
     (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "0100109106-000"}, "tax_code_check_digit", "tax_code"),
     (BUSINESS_REGISTRATIONS, rows.BUSINESS, {"tax_code": "010010910"}, "str_matches('^([0-9]{10}|[0-9]{12}|[0-9]{13})$')",
      "tax_code"),
-    (TAX_PAYMENTS, rows.PAYMENT, {"period": "2025-13"}, None, "period"),
+    (TAX_PAYMENTS, rows.PAYMENT, {"period": "2025-13"}, "str_matches('^[0-9]{4}-(0[1-9]|1[0-2])$')",
+     "period"),
     (TAX_PAYMENTS, rows.PAYMENT, {"amount_vnd": "0"}, "greater_than(0)", "amount_vnd"),
     (TAX_PAYMENTS, rows.PAYMENT, {"amount_vnd": "1.5e6"}, "type", "amount_vnd"),
     (TRAFFIC_COUNTS, rows.TRAFFIC, {"window_end": "2025-07-02T06:00:00"}, "window_order", None),
@@ -105,8 +108,7 @@ def test_defect_is_quarantined_with_its_rule(spec, row, changes, rule, column):
     failed = outcome.quarantine.filter(pl.col("row_number") == 2)
     assert failed.height >= 1
     match = failed.filter((pl.col("column") == column) if column else pl.col("column").is_null())
-    if rule:
-        match = match.filter(pl.col("rule") == rule)
+    match = match.filter(pl.col("rule") == rule)
     assert match.height == 1, failed.to_dicts()
     assert match["reason"].item()
     assert outcome.rows_in == outcome.valid.height + outcome.quarantine["row_number"].n_unique()
