@@ -22,6 +22,8 @@ RULE_REASONS: dict[str, str] = {
     "multiple_fields_uniqueness": "duplicate key: an earlier row of this delivery has the same key",
     "unique_across_deliveries": "duplicate key: already published from an earlier delivery",
     "file_structure": "the file's columns cannot be mapped onto the contract",
+    "repeated_header": "the row repeats the file's header: files were probably joined with each one's header "
+                       "kept; it holds no record",
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from assets.civil_status import BIRTHS, DEATHS, MARRIAGES
 from assets.common.staging import to_2025_wards
-from assets.common.validation import normalise_text, validate
+from assets.common.validation import delivered_header, normalise_text, validate
 from assets.environment.air_quality import AIR_QUALITY_OBSERVATIONS
 from assets.public_services import PROCEDURE_RECORDS
 from assets.tax import BUSINESS_REGISTRATIONS, TAX_PAYMENTS
@@ -187,6 +187,22 @@ def test_a_dotted_thousand_is_ambiguous_only_in_a_column_written_with_decimal_co
             "so its dot may separate thousands (1250)")
     else:
         assert first.height == 0 and outcome.valid.filter(pl.col("_row_number") == 1)["floor_area_m2"].item() == 1.25
+
+
+def test_a_row_repeating_the_header_is_one_quarantine_row_and_a_row_naming_only_some_columns_is_data():
+    header = [" Permit_Number", *[c for c in rows.PERMIT if c != "permit_number"]]  # as one exporter spelled it
+    repeat = [h.strip() for h in header]
+    almost = [*repeat[:-1], "issued"]  # every value but one is its column's name: a (bad) record, not a header
+    raw = pl.DataFrame([list(rows.PERMIT.values()), repeat, almost, repeat], schema=header, orient="row")
+    raw = raw.with_row_index("_row_number", offset=1)
+    outcome = validate(normalise_text(raw, CONSTRUCTION_PERMITS.rename), CONSTRUCTION_PERMITS.model,
+                       delivery_id="d/f.csv", source_file="a/d/f.csv", delivery_date=DELIVERED, event_date=None,
+                       header=delivered_header(raw.columns, CONSTRUCTION_PERMITS.rename))
+    headers = outcome.quarantine.filter(pl.col("rule") == "repeated_header")
+    assert headers["row_number"].to_list() == [2, 4]
+    assert outcome.quarantine.filter(pl.col("row_number").is_in([2, 4])).height == 2  # no other rule judged them
+    assert outcome.quarantine.filter(pl.col("row_number") == 3)["rule"].n_unique() > 1
+    assert outcome.valid["_row_number"].to_list() == [1]
 
 
 def test_every_timestamp_form_the_type_reason_names_is_read_as_hanoi_time():

@@ -17,8 +17,8 @@ from assets.common.dataset import DatasetSpec
 from assets.common.ingest import tables
 from assets.common.partitions import DeliveryWindow, in_window
 from assets.common.pseudonyms import Pseudonymiser
-from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, header_name, normalise_text,
-                                      unknown_columns, validate)
+from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, delivered_header, header_name,
+                                      normalise_text, unknown_columns, validate)
 from schemas import geography
 from schemas.rules import RULE_REASONS, empty_frame
 from warehouse.lake import Lake
@@ -97,7 +97,8 @@ def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: Pub
         earlier = spec.prepare(earlier) if earlier is not None else None
     outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=source,
                        delivery_date=dt.date.fromisoformat(raw_entry["delivery_date"]),
-                       event_date=spec.event_date, personal=spec.personal, key_repeats=key_repeats, earlier=earlier)
+                       event_date=spec.event_date, personal=spec.personal, key_repeats=key_repeats, earlier=earlier,
+                       header=delivered_header(raw_text.columns, spec.rename))
     valid, quarantined = outcome.valid, outcome.quarantine
     valid = to_2025_wards(valid) if spec.ward_keyed else valid
     shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))

@@ -6,7 +6,8 @@ rule `type`), then validated with pandera's polars backend on a *collected* Data
 `lazy=True`, so every failing row of every check is reported (on a LazyFrame pandera checks only
 the schema). Uniqueness declared in the model keeps the first row of a key and quarantines the rest.
 Values damaged by a spreadsheet or an encoding get their own rules (`coercion`); a file without a
-required column has every row quarantined as `file_structure`.
+required column has every row quarantined as `file_structure`; a row that repeats the header (two
+exports joined) is one `repeated_header` row, judged by no other rule.
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ def header_name(delivered: str, rename: dict[str, str]) -> str:
     """A delivered column name as the contract spells it: trimmed, NFC, renamed, lower case."""
     name = unicodedata.normalize("NFC", delivered.strip())
     return rename.get(name, name).lower()
+
+
+def delivered_header(columns: list[str], rename: dict[str, str]) -> dict[str, str]:
+    """Each delivered column's contract name → its name as the header wrote it, trimmed and NFC like a value."""
+    return {header_name(c, rename): unicodedata.normalize("NFC", c.strip()) for c in columns if c != ROW_NUMBER}
 
 
 def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
@@ -108,6 +114,22 @@ def _without_uniqueness(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
     return schema
 
 
+def _repeated_header(text: pl.DataFrame, header: dict[str, str]) -> list[pl.DataFrame]:
+    """Rows whose every value is its column's delivered name: a header where records belong (exports joined)."""
+    named = {c: h for c, h in header.items() if c in text.columns}
+    if not named:
+        return []
+    first, *_ = named
+    # the first column alone over every row; the rest only where it matched (usually no row)
+    at = text.select((pl.col(first) == named[first]).arg_true().cast(pl.Int64).alias(_POS))
+    if at.height:
+        rows = text.select(pl.col(list(named)).gather(at[_POS]))
+        at = at.filter(rows.select(pl.all_horizontal(pl.col(c) == h for c, h in named.items())).to_series())
+    if not at.height:
+        return []
+    return [at.select(_failures(pl.col(_POS), None, "repeated_header", RULE_REASONS["repeated_header"]))]
+
+
 def _typed_keys(earlier: pl.DataFrame, schema: pa.DataFrameSchema, keys: list[list[str]],
                 personal: tuple[str, ...]) -> pl.DataFrame:
     """`_row_number` and the key columns of earlier rows, damage-tested and typed as `validate` does its own
@@ -151,13 +173,15 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Seri
 
 def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id: str, source_file: str,
              delivery_date: dt.date, event_date: str | None, personal: tuple[str, ...] = (),
-             key_repeats: pl.Series | None = None, earlier: pl.DataFrame | None = None) -> Outcome:
+             key_repeats: pl.Series | None = None, earlier: pl.DataFrame | None = None,
+             header: dict[str, str] | None = None) -> Outcome:
     """Validate one delivery (a frame of normalised text plus `_row_number`) against its contract.
 
     `key_repeats`: if known, the row numbers of the only rows whose key can repeat (a superset of the
     duplicates and the rows they repeat, as `batches.repeated_keys` finds them). `earlier`: normalised
     text of earlier rows of the delivery (an earlier batch's) whose key a row here may repeat: only
-    their keys are read, so that such a repeat is quarantined citing its first row."""
+    their keys are read, so that such a repeat is quarantined citing its first row. `header`: each column's
+    name as the file's header wrote it (trimmed, NFC), to recognise a row that repeats the header."""
     schema = model.to_schema()
     problems: list[pl.DataFrame] = []
     all_rows = pl.int_range(0, pl.len(), dtype=pl.Int64)
@@ -167,6 +191,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     if missing:
         problems.append(text.select(_failures(all_rows, None, "file_structure", missing_columns_reason(
             missing, unknown_columns(text.columns, schema)))))
+    problems.extend(_repeated_header(text, header or {}))
     text = text.with_columns(pl.lit(None, pl.String).alias(n) for n in schema.columns if n not in text.columns)
     damaged = coercion.damage(text, schema, personal, position=_POS)
     problems.extend(damaged)
@@ -220,6 +245,8 @@ def _first_cause_per_cell(problems: list[pl.DataFrame]) -> pl.DataFrame:
     frame = pl.concat([empty, *problems], how="vertical_relaxed")
     if frame.filter(pl.col("rule") == "file_structure").height:  # the file's columns are wrong: nothing else
         frame = frame.filter(pl.col("rule") == "file_structure")
+    headers = frame.filter(pl.col("rule") == "repeated_header")  # no record: its values are judged by no rule
+    frame = pl.concat([headers, frame.join(headers.select(_POS), on=_POS, how="anti")])
     kept = []
     for rules in _TIERS:
         tier = frame.filter(pl.col("rule").is_in(rules))
