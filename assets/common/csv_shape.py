@@ -155,5 +155,9 @@ def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True)
     more = f" and {ragged.height - _SHOWN} more rows" if ragged.height > _SHOWN else ""
     cut = (" The last row is short: the file was probably cut off mid-row."
            if ragged["record"][-1] - 1 == last and ragged["fields"][-1] < width else "")
-    raise RaggedFile(f"{', '.join(described)}{more} where the header has {width} (a missing or unquoted "
-                     f"delimiter?).{cut} Deliver the complete, corrected file under the same name.")
+    if ragged.height + len(blank) == last and ragged["fields"].min() > width:  # no row is as narrow as the "header"
+        hint = "is the first line a title or a note above the header? The header must be the file's first line"
+    else:
+        hint = "a missing or unquoted delimiter?"
+    raise RaggedFile(f"{', '.join(described)}{more} where the header has {width} ({hint}).{cut} "
+                     "Deliver the complete, corrected file under the same name.")

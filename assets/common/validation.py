@@ -81,6 +81,16 @@ def unknown_columns(columns: list[str], schema: pa.DataFrameSchema) -> list[str]
     return [c for c in columns if c not in schema.columns and not c.startswith("_")]
 
 
+def _header_row_below(text: pl.DataFrame, required: list[str], rows: int = 20) -> int | None:
+    """The number of one of the first `rows` rows whose values name every required column: the header, under a
+    title or notes (an Excel report's "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" lines) taken for the header."""
+    values = [c for c in text.columns if c != ROW_NUMBER]
+    for number, *row in text.head(rows).select(ROW_NUMBER, *values).iter_rows():
+        if set(required) <= {v.lower() for v in row if isinstance(v, str)}:
+            return number
+    return None
+
+
 def missing_columns_reason(missing: list[str], unknown: list[str]) -> str:
     reason = f"the file has no column {', '.join(missing)}, which the contract requires"
     if unknown:
@@ -189,8 +199,12 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
 
     missing = [n for n, c in schema.columns.items() if n not in text.columns and not c.nullable]
     if missing:
-        problems.append(text.select(_failures(all_rows, None, "file_structure", missing_columns_reason(
-            missing, unknown_columns(text.columns, schema)))))
+        reason = missing_columns_reason(missing, unknown_columns(text.columns, schema))
+        below = _header_row_below(text, [n for n, c in schema.columns.items() if not c.nullable])
+        if below is not None:
+            reason += (f"; row {below} names every required column: it is probably the header, under lines (a "
+                       "title?) that must go, since the header must be the first row")
+        problems.append(text.select(_failures(all_rows, None, "file_structure", reason)))
     problems.extend(_repeated_header(text, header or {}))
     text = text.with_columns(pl.lit(None, pl.String).alias(n) for n in schema.columns if n not in text.columns)
     damaged = coercion.damage(text, schema, personal, position=_POS)
