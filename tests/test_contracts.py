@@ -86,6 +86,9 @@ DEFECTS = [
      "period"),
     (TAX_PAYMENTS, rows.PAYMENT, {"amount_vnd": "0"}, "greater_than(0)", "amount_vnd"),
     (TAX_PAYMENTS, rows.PAYMENT, {"amount_vnd": "1.5e6"}, "type", "amount_vnd"),
+    # a year of two digits: polars' %Y reads it as the year 25
+    (TAX_PAYMENTS, rows.PAYMENT, {"paid_on": "2/7/25"}, "type", "paid_on"),
+    (LAND_PARCELS, rows.PARCEL, {"surveyed_on": "24-11-20"}, "type", "surveyed_on"),
     (TRAFFIC_COUNTS, rows.TRAFFIC, {"window_end": "2025-07-02T06:00:00"}, "window_order", None),
     (TRAFFIC_COUNTS, rows.TRAFFIC, {"intensity": "-5"}, "in_range(0, 30000)", "intensity"),
     (TRANSIT_STOPS, rows.STOP, {"stop_lat": "48.85"}, "in_range(20.5, 21.5)", "stop_lat"),

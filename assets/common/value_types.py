@@ -6,6 +6,8 @@ A value in none of its type's forms becomes a null here and a quarantine row of 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandera.polars as pa
 import polars as pl
 
@@ -60,6 +62,7 @@ def parse(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return text.cast(dtype, strict=False)
 
 
+_EARLIEST = {pl.Date: dt.date(1000, 1, 1), pl.Datetime: dt.datetime(1000, 1, 1)}  # four-digit years only
 _ISO = {pl.Date: lambda t: t.str.to_date("%Y-%m-%d", strict=False),
         pl.Datetime: lambda t: t.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")}
 
@@ -77,4 +80,8 @@ def typed_columns(text: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFram
         if len(rest):
             parsed = text.select(parse(pl.col(name).gather(rest), schema.columns[name].dtype.type)).to_series()
             typed = typed.with_columns(typed[name].scatter(rest, parsed))
+        # %Y takes a year of any length: 2/7/25 is read as the year 25. No record holds such a date: not read.
+        early = (typed[name] < _EARLIEST[kind]).arg_true()
+        if len(early):
+            typed = typed.with_columns(typed[name].scatter(early, None))
     return typed
