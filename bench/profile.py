@@ -83,12 +83,11 @@ def slice_costs(home: Path, slices: int = 2) -> dict:
     raw, _, _ = tables(spec, Lake(home.resolve()))
     delivery_id, entry = next(iter(raw.deliveries().items()))
     files = [raw.dir / f for f in entry["files"]]
-    batches.WORKERS = 1  # the hash pass in this thread too
     pseudonymiser, profiler = Pseudonymiser(BENCH_KEY), Profiler(interval=0.002)
     wall, cpu = time.perf_counter(), time.process_time()
     staged = 0  # fewer than `slices` if the delivery is smaller
     profiler.start()
-    for batch in islice(batches.delivery_batches(spec, files, raw.dir), slices):
+    for batch in islice(batches.delivery_batches(spec, files, raw.dir, workers=1), slices):  # the hash pass too
         staging._shared_and_quarantined(spec, batch.text, None, delivery_id, entry, pseudonymiser, batch.earlier,
                                         batch.key_repeats)
         staged += 1

@@ -96,7 +96,7 @@ def _key_hashes(spec: DatasetSpec, batch: pl.DataFrame, keys: list[list[str]]) -
 
 
 def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]], batch_rows: int,
-                      tmp: Path, parts: int) -> list[Path]:
+                      tmp: Path, parts: int, workers: int | None = None) -> list[Path]:
     """The key hashes of every row, spread over `parts` Arrow files by hash (a repeated key always
     lands in one file); returns the files written. Uncompressed Arrow: written and read back at memory speed."""
     def split(batch: pl.DataFrame) -> dict[int, pa.Table]:  # in the worker threads, like the hashing
@@ -107,7 +107,7 @@ def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]
     writers: dict[int, pa.RecordBatchStreamWriter] = {}
     try:
         # the key columns alone: twice the rows per read hold about the memory of a whole batch
-        for _, by_part in in_order(split, raw_batches(files, 2 * batch_rows, _key_columns(spec, files, keys))):
+        for _, by_part in in_order(split, raw_batches(files, 2 * batch_rows, _key_columns(spec, files, keys)), workers):
             for part, table in by_part.items():
                 if part not in writers:
                     writers[part] = pa.ipc.new_stream(tmp / f"keys-{part}.arrow", table.schema)
@@ -118,7 +118,8 @@ def _write_key_hashes(spec: DatasetSpec, files: list[Path], keys: list[list[str]
     return [tmp / f"keys-{part}.arrow" for part in sorted(writers)]
 
 
-def repeated_keys(spec: DatasetSpec, files: list[Path], rows: int, batch_rows: int, workdir: Path) -> pl.DataFrame:
+def repeated_keys(spec: DatasetSpec, files: list[Path], rows: int, batch_rows: int, workdir: Path,
+                  workers: int | None = None) -> pl.DataFrame:
     """(`_row_number`, `_h`) of every row whose key hash another row of the delivery shares.
 
     A superset of the rows with a repeated key (a hash collision adds a few rows): carrying them is
@@ -132,22 +133,23 @@ def repeated_keys(spec: DatasetSpec, files: list[Path], rows: int, batch_rows: i
     parts = -(-rows // batch_rows)
     with tempfile.TemporaryDirectory(dir=workdir, prefix=".keys-") as tmp:
         try:
-            written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp), parts)
+            written = _write_key_hashes(spec, files, keys, batch_rows, Path(tmp), parts, workers)
         except StructureError:
             return found  # every row will be quarantined as file_structure: no key to compare
-        repeats = (shared for _, shared in in_order(lambda f: sharing_a_hash(pl.read_ipc_stream(f)), iter(written)))
+        repeats = (shared for _, shared in in_order(lambda f: sharing_a_hash(pl.read_ipc_stream(f)), iter(written),
+                                                    workers))
         return pl.concat([found, *repeats]).sort(ROW_NUMBER)
 
 
 def delivery_batches(spec: DatasetSpec, files: list[Path], workdir: Path,
-                     batch_rows: int | None = None) -> Iterator[Batch]:
-    """The delivery in batches; one batch (no key pass) when it fits in one."""
+                     batch_rows: int | None = None, workers: int | None = None) -> Iterator[Batch]:
+    """The delivery in batches; one batch (no key pass) when it fits in one. `workers`: threads of the key pass."""
     batch_rows = batch_rows or BATCH_ROWS
     rows = row_count(files)
     if rows <= batch_rows:
         yield Batch(pl.read_parquet(files))
         return
-    shared = repeated_keys(spec, files, rows, batch_rows, workdir)
+    shared = repeated_keys(spec, files, rows, batch_rows, workdir, workers)
     numbers = pl.col(ROW_NUMBER).cast(pl.Int64)
     kept = None  # raw rows of earlier batches whose key hash a later row shares
     for batch in raw_batches(files, batch_rows):
