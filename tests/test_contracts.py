@@ -11,7 +11,8 @@ import pytest
 
 from assets.civil_status import BIRTHS, DEATHS, MARRIAGES
 from assets.common.staging import to_2025_wards
-from assets.common.validation import delivered_header, normalise_text, validate
+from assets.common.file_structure import delivered_header
+from assets.common.validation import normalise_text, validate
 from assets.environment.air_quality import AIR_QUALITY_OBSERVATIONS
 from assets.public_services import PROCEDURE_RECORDS
 from assets.tax import BUSINESS_REGISTRATIONS, TAX_PAYMENTS

@@ -32,8 +32,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from assets.common.dataset import DatasetSpec
+from assets.common.file_structure import header_name
 from assets.common.landing import ROW_NUMBER
-from assets.common.validation import StructureError, _unique_keys, header_name, normalise_text, sharing_a_hash
+from assets.common.validation import StructureError, _unique_keys, normalise_text, sharing_a_hash
 from assets.common.value_types import typed_columns
 from warehouse.tables import LakeTable
 

@@ -14,11 +14,11 @@ import polars as pl
 
 from assets.common.batches import Batch, StagedParts, delivery_batches, in_order
 from assets.common.dataset import DatasetSpec
+from assets.common.file_structure import delivered_header, header_name, unknown_columns
 from assets.common.ingest import tables
 from assets.common.partitions import DeliveryWindow, in_window
 from assets.common.pseudonyms import Pseudonymiser
-from assets.common.validation import (QUARANTINE_SCHEMA, StructureError, delivered_header, header_name,
-                                      normalise_text, unknown_columns, validate)
+from assets.common.validation import QUARANTINE_SCHEMA, StructureError, normalise_text, validate
 from schemas import geography
 from schemas.rules import RULE_REASONS, empty_frame
 from warehouse.lake import Lake
@@ -98,7 +98,7 @@ def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: Pub
     outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=source,
                        delivery_date=dt.date.fromisoformat(raw_entry["delivery_date"]),
                        event_date=spec.event_date, personal=spec.personal, key_repeats=key_repeats, earlier=earlier,
-                       header=delivered_header(raw_text.columns, spec.rename))
+                       header=delivered_header(raw_text.columns, spec.rename), rename=spec.rename)
     valid, quarantined = outcome.valid, outcome.quarantine
     valid = to_2025_wards(valid) if spec.ward_keyed else valid
     shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import unicodedata
 from dataclasses import dataclass
 
 import pandera.polars as pa
@@ -22,6 +21,7 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from assets.common import coercion
+from assets.common.file_structure import header_name, missing_columns_reason, repeated_header_rows
 from assets.common.landing import ROW_NUMBER
 from assets.common.value_types import expected_form, typed_columns
 from schemas.rules import RULE_REASONS, describe, involved_columns
@@ -44,17 +44,6 @@ class StructureError(ValueError):
     """The file's header cannot be mapped onto the contract: every row is quarantined with this reason."""
 
 
-def header_name(delivered: str, rename: dict[str, str]) -> str:
-    """A delivered column name as the contract spells it: trimmed, NFC, renamed, lower case."""
-    name = unicodedata.normalize("NFC", delivered.strip())
-    return rename.get(name, name).lower()
-
-
-def delivered_header(columns: list[str], rename: dict[str, str]) -> dict[str, str]:
-    """Each delivered column's contract name → its name as the header wrote it, trimmed and NFC like a value."""
-    return {header_name(c, rename): unicodedata.normalize("NFC", c.strip()) for c in columns if c != ROW_NUMBER}
-
-
 def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
     """Trim, NFC-normalise and null-out empty strings; map header names onto the contract's."""
     names = {c: header_name(c, rename) for c in df.columns if c != ROW_NUMBER}
@@ -74,28 +63,6 @@ def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
 def _failures(pos: pl.Expr, column: str | None, rule: str, reason: str) -> list[pl.Expr]:
     return [pos.alias(_POS), pl.lit(column, pl.String).alias("column"), pl.lit(rule).alias("rule"),
             pl.lit(reason).alias("reason")]
-
-
-def unknown_columns(columns: list[str], schema: pa.DataFrameSchema) -> list[str]:
-    """Delivered columns (contract spelling) the contract does not know: ignored, never published."""
-    return [c for c in columns if c not in schema.columns and not c.startswith("_")]
-
-
-def _header_row_below(text: pl.DataFrame, required: list[str], rows: int = 20) -> int | None:
-    """The number of one of the first `rows` rows whose values name every required column: the header, under a
-    title or notes (an Excel report's "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" lines) taken for the header."""
-    values = [c for c in text.columns if c != ROW_NUMBER]
-    for number, *row in text.head(rows).select(ROW_NUMBER, *values).iter_rows():
-        if set(required) <= {v.lower() for v in row if isinstance(v, str)}:
-            return number
-    return None
-
-
-def missing_columns_reason(missing: list[str], unknown: list[str]) -> str:
-    reason = f"the file has no column {', '.join(missing)}, which the contract requires"
-    if unknown:
-        reason += f"; it has columns the contract does not know: {', '.join(unknown)} (renamed?)"
-    return reason
 
 
 def _unique_keys(schema: pa.DataFrameSchema) -> list[list[str]]:
@@ -122,22 +89,6 @@ def _without_uniqueness(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
     schema = schema.update_columns({n: {"unique": False} for n, c in schema.columns.items() if c.unique})
     schema.unique = None  # update_columns returned a copy: the model's own schema keeps its keys
     return schema
-
-
-def _repeated_header(text: pl.DataFrame, header: dict[str, str]) -> list[pl.DataFrame]:
-    """Rows whose every value is its column's delivered name: a header where records belong (exports joined)."""
-    named = {c: h for c, h in header.items() if c in text.columns}
-    if not named:
-        return []
-    first, *_ = named
-    # the first column alone over every row; the rest only where it matched (usually no row)
-    at = text.select((pl.col(first) == named[first]).arg_true().cast(pl.Int64).alias(_POS))
-    if at.height:
-        rows = text.select(pl.col(list(named)).gather(at[_POS]))
-        at = at.filter(rows.select(pl.all_horizontal(pl.col(c) == h for c, h in named.items())).to_series())
-    if not at.height:
-        return []
-    return [at.select(_failures(pl.col(_POS), None, "repeated_header", RULE_REASONS["repeated_header"]))]
 
 
 def _typed_keys(earlier: pl.DataFrame, schema: pa.DataFrameSchema, keys: list[list[str]],
@@ -184,28 +135,25 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Seri
 def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id: str, source_file: str,
              delivery_date: dt.date, event_date: str | None, personal: tuple[str, ...] = (),
              key_repeats: pl.Series | None = None, earlier: pl.DataFrame | None = None,
-             header: dict[str, str] | None = None) -> Outcome:
+             header: dict[str, str] | None = None, rename: dict[str, str] | None = None) -> Outcome:
     """Validate one delivery (a frame of normalised text plus `_row_number`) against its contract.
 
     `key_repeats`: if known, the row numbers of the only rows whose key can repeat (a superset of the
     duplicates and the rows they repeat, as `batches.repeated_keys` finds them). `earlier`: normalised
     text of earlier rows of the delivery (an earlier batch's) whose key a row here may repeat: only
     their keys are read, so that such a repeat is quarantined citing its first row. `header`: each column's
-    name as the file's header wrote it (trimmed, NFC), to recognise a row that repeats the header."""
+    name as the file's header wrote it (trimmed, NFC), to recognise a row that repeats the header; `rename`:
+    the dataset's header names, to say where the header or the records are when the columns do not fit."""
     schema = model.to_schema()
     problems: list[pl.DataFrame] = []
     all_rows = pl.int_range(0, pl.len(), dtype=pl.Int64)
     text = text.rechunk()  # polars 2.1 panics filtering string columns of a frame of several chunks
 
-    missing = [n for n, c in schema.columns.items() if n not in text.columns and not c.nullable]
-    if missing:
-        reason = missing_columns_reason(missing, unknown_columns(text.columns, schema))
-        below = _header_row_below(text, [n for n, c in schema.columns.items() if not c.nullable])
-        if below is not None:
-            reason += (f"; row {below} names every required column: it is probably the header, under lines (a "
-                       "title?) that must go, since the header must be the first row")
-        problems.append(text.select(_failures(all_rows, None, "file_structure", reason)))
-    problems.extend(_repeated_header(text, header or {}))
+    if structure := missing_columns_reason(text, schema, rename or {}):
+        problems.append(text.select(_failures(all_rows, None, "file_structure", structure)))
+    if len(headers := repeated_header_rows(text, header or {})):
+        problems.append(pl.DataFrame({_POS: headers}).select(
+            _failures(pl.col(_POS), None, "repeated_header", RULE_REASONS["repeated_header"])))
     text = text.with_columns(pl.lit(None, pl.String).alias(n) for n in schema.columns if n not in text.columns)
     damaged = coercion.damage(text, schema, personal, position=_POS)
     problems.extend(damaged)
