@@ -13,6 +13,7 @@ import polars as pl
 from assets.common.landing import ROW_NUMBER
 
 _LOOK_AHEAD = 20  # first rows searched for the real header, or for nested records
+BOM = "\ufeff"
 
 
 def header_name(delivered: str, rename: dict[str, str]) -> str:
@@ -38,11 +39,12 @@ def repeated_header_rows(text: pl.DataFrame, header: dict[str, str]) -> pl.Serie
     if not named:
         return pl.Series(dtype=pl.Int64)
     first, *_ = named
-    # the first column alone over every row; the rest only where it matched (usually no row)
-    at = (text[first] == named[first]).arg_true().cast(pl.Int64)
-    if len(at):
-        rows = text.select(pl.col(list(named)).gather(at))
-        at = at.filter(rows.select(pl.all_horizontal(pl.col(c) == h for c, h in named.items())).to_series())
+    # the first column alone over every row (after `cat` of two UTF-8 exports the second header keeps its
+    # byte-order mark); the rest only where it matched, usually no row
+    at = text[first].is_in([named[first], BOM + named[first]]).arg_true().cast(pl.Int64)
+    if len(at) and len(named) > 1:
+        rows = text.select(pl.col(list(named)[1:]).gather(at))
+        at = at.filter(rows.select(pl.all_horizontal(pl.col(c) == h for c, h in list(named.items())[1:])).to_series())
     return at
 
 
