@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from assets.common import coercion
 from assets.common.dataset import DatasetSpec
 from assets.registry import DATASETS
-from schemas.rules import RULE_REASONS, involved_columns
+from schemas.rules import GENERAL_RULES, RULE_REASONS, involved_columns
 
 HEADER = """# Dataset contracts
 
 Generated from the pandera models in `schemas/` by `urbanlake contracts`; a test keeps this file
 current. Agencies deliver to `landing/<agency>/<dataset>/<YYYY-MM-DD>/<file>` (CSV with a header
-row, UTF-8 or Windows-1258; JSON array or NDJSON, in UTF-8; or .xlsx). Dates are `YYYY-MM-DD` or `dd/mm/yyyy`,
-timestamps `YYYY-MM-DDTHH:MM:SS` in Hanoi time (an explicit `+07:00` offset is honoured). Codes are
-text: keep leading zeros. Every failing row goes to `quarantine.<dataset>` with its rule and reason.
+row, UTF-8 or Windows-1258; JSON array or NDJSON, in UTF-8; or .xlsx). Dates are `YYYY-MM-DD` or
+`dd/mm/yyyy` with a four-digit year, timestamps `YYYY-MM-DDTHH:MM:SS` in Hanoi time (an explicit
+`+07:00` offset is honoured), decimals have a decimal point. Codes are text: keep leading zeros.
+Every failing row goes to `quarantine.<dataset>` with its rule and reason.
 """
 
 
 def _checks(col) -> str:
-    return "; ".join(c.error or c.name for c in col.checks)
+    """The column's checks as its quarantine rules name them; a pattern's `|` escaped, or it would split the cell."""
+    return "; ".join(c.error or c.name for c in col.checks).replace("|", "\\|")
 
 
 def render_dataset(spec: DatasetSpec) -> str:
@@ -52,5 +55,15 @@ def render_dataset(spec: DatasetSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_general_rules() -> str:
+    """The rules a quarantine row of any dataset can carry, besides the checks and row rules listed per dataset."""
+    lines = ["## Rules of every dataset", "",
+             "Besides each dataset's checks and row rules below, a quarantine row can carry one of these",
+             "rules (its reason says more: the value, the form expected, the row it repeats):", ""]
+    lines += [f"- `{name}`: {RULE_REASONS[name]}" for name in GENERAL_RULES]
+    lines += [f"- `{name}`: {reason}" for name, reason in coercion.RULE_REASONS.items()]
+    return "\n".join(lines) + "\n"
+
+
 def render() -> str:
-    return HEADER + "\n" + "\n".join(render_dataset(s) for s in DATASETS)
+    return HEADER + "\n" + render_general_rules() + "\n" + "\n".join(render_dataset(s) for s in DATASETS)

@@ -25,6 +25,7 @@ RULE_REASONS: dict[str, str] = {
     "repeated_header": "the row repeats the file's header: files were probably joined with each one's header "
                        "kept; it holds no record",
 }
+GENERAL_RULES = tuple(RULE_REASONS)  # every dataset's; the models' own rules are added below by `rule`
 
 
 def rule(name: str, reason: str, *columns: str, involves: tuple[str, ...] = ()):

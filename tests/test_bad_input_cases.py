@@ -10,6 +10,7 @@ hide another's outcome. The table says what must happen; these tests hold the la
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +169,17 @@ def cases_markdown() -> str:
 def test_reliability_doc_lists_every_case_of_the_corpus():
     doc = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
     assert cases_markdown() in doc, "regenerate the table: python -m tests.test_bad_input_cases"
+
+
+@pytest.mark.parametrize("dataset", sorted({c["dataset"] for c in CASES}))
+def test_every_rule_the_corpus_quarantines_by_is_named_in_the_contracts_doc(dataset, corpus):
+    """An agency reading a quarantine row can look its rule up in docs/contracts.md."""
+    contracts = (Path(__file__).parent.parent / "docs" / "contracts.md").read_text(encoding="utf-8")
+    cells = [re.split(r"(?<!\\)\|", line) for line in contracts.splitlines() if line.startswith("| `")]
+    named = set(re.findall(r"`([^`]+)`", contracts)) | {  # rules in backticks, and each column's checks
+        check.strip().replace("\\|", "|") for row in cells if len(row) == 6 for check in row[4].split(";")}
+    rules = corpus(dataset).quarantine["rule"].unique().to_list()
+    assert rules and [r for r in rules if r not in named] == []
 
 
 if __name__ == "__main__":
