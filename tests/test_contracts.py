@@ -197,7 +197,9 @@ def test_a_row_repeating_the_header_is_one_quarantine_row_and_a_row_naming_only_
     header = [" Permit_Number", *[c for c in rows.PERMIT if c != "permit_number"]]  # as one exporter spelled it
     repeat = [h.strip() for h in header]
     almost = [*repeat[:-1], "issued"]  # every value but one is its column's name: a (bad) record, not a header
-    raw = pl.DataFrame([list(rows.PERMIT.values()), repeat, almost, repeat], schema=header, orient="row")
+    # a second quoted UTF-8 export joined by cat: polars keeps the quotes that follow its byte-order mark
+    joined = [f'\ufeff"{repeat[0]}"', *repeat[1:]]
+    raw = pl.DataFrame([list(rows.PERMIT.values()), repeat, almost, joined], schema=header, orient="row")
     raw = raw.with_row_index("_row_number", offset=1)
     outcome = validate(normalise_text(raw, CONSTRUCTION_PERMITS.rename), CONSTRUCTION_PERMITS.model,
                        delivery_id="d/f.csv", source_file="a/d/f.csv", delivery_date=DELIVERED, event_date=None,

@@ -41,6 +41,11 @@ def boardings(lake) -> int:
 @pytest.mark.parametrize(("name", "data", "reason"), [
     ("empty.csv", b"", "the file is empty (0 bytes)"),
     ("ragged.csv", TAPS + "1,2,3,4,5,6\n", "cannot read the file as CSV"),
+    ("ragged_short.csv", TAPS + "1,2\n", "(a missing or unquoted delimiter?)"),
+    ("trailing_delimiter.csv", TAPS.replace("\n", ",\n").replace(",\n", "\n", 1),
+     "every row has one field more than the header: a delimiter at the end of each row"),
+    ("title.csv", "Dữ liệu quẹt thẻ ngày 3/7/2025\n" + TAPS.replace(",", ";"),
+     "is the first line a title or a note above the header?"),
     ("quote.csv", TAPS + '"1234567890,32\n', "cannot read the file as CSV"),
     ("list.json", b"[[1, 2]]", "JSON must be an array of objects"),
     ("number.json", b"42", "JSON must be an array of objects"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ import polars as pl
 SEPARATORS = (",", ";", "\t", "|")
 _LINE = "line"
 _SHOWN = 5  # ragged rows named in the reason
+_SNIFF_LINES = 3  # lines searched for the delimiter: the header, or a title and the header under it
 
 
 class RaggedFile(ValueError):
@@ -32,13 +34,16 @@ class RaggedFile(ValueError):
 
 
 def sniff_separator(path: Path) -> str:
-    """The delimiter of a UTF-8 CSV file: the candidate found most often, outside quotes, in its header."""
+    """The delimiter of a UTF-8 CSV file: the candidate found most often, outside quotes, in its header; if the
+    header has none (one column, or a title line above the header), in the next line that has one."""
     with path.open("r", encoding="utf-8-sig", newline="") as f:
-        header = f.readline()
-    unquoted = "".join(header.split('"')[::2])
-    counts = {sep: unquoted.count(sep) for sep in SEPARATORS}
-    best = max(SEPARATORS, key=lambda s: counts[s])
-    return best if counts[best] else ","
+        for line in islice(f, _SNIFF_LINES):
+            unquoted = "".join(line.split('"')[::2])
+            counts = {sep: unquoted.count(sep) for sep in SEPARATORS}
+            best = max(SEPARATORS, key=lambda s: counts[s])
+            if counts[best]:
+                return best
+    return ","
 
 
 def header_fields(path: Path, separator: str) -> list[str]:
@@ -155,8 +160,12 @@ def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True)
     more = f" and {ragged.height - _SHOWN} more rows" if ragged.height > _SHOWN else ""
     cut = (" The last row is short: the file was probably cut off mid-row."
            if ragged["record"][-1] - 1 == last and ragged["fields"][-1] < width else "")
-    if ragged.height + len(blank) == last and ragged["fields"].min() > width:  # no row is as narrow as the "header"
+    every_row = ragged.height + len(blank) == last
+    if every_row and width == 1 and ragged["fields"].min() > 1:  # a "header" without a delimiter above wider rows
         hint = "is the first line a title or a note above the header? The header must be the file's first line"
+    elif every_row and (ragged["fields"] == width + 1).all():
+        hint = ("every row has one field more than the header: a delimiter at the end of each row, or a column "
+                "without a name?")
     else:
         hint = "a missing or unquoted delimiter?"
     raise RaggedFile(f"{', '.join(described)}{more} where the header has {width} ({hint}).{cut} "

@@ -40,8 +40,9 @@ def repeated_header_rows(text: pl.DataFrame, header: dict[str, str]) -> pl.Serie
         return pl.Series(dtype=pl.Int64)
     first, *_ = named
     # the first column alone over every row (after `cat` of two UTF-8 exports the second header keeps its
-    # byte-order mark); the rest only where it matched, usually no row
-    at = text[first].is_in([named[first], BOM + named[first]]).arg_true().cast(pl.Int64)
+    # byte-order mark, before which a quote opens no quoted field); the rest only where it matched, usually no row
+    spellings = [named[first], BOM + named[first], f'{BOM}"{named[first]}"']
+    at = text[first].is_in(spellings).arg_true().cast(pl.Int64)
     if len(at) and len(named) > 1:
         rows = text.select(pl.col(list(named)[1:]).gather(at))
         at = at.filter(rows.select(pl.all_horizontal(pl.col(c) == h for c, h in list(named.items())[1:])).to_series())
@@ -85,8 +86,9 @@ def missing_columns_reason(text: pl.DataFrame, schema: pa.DataFrameSchema, renam
         reason += f"; it has columns the contract does not know: {', '.join(unknown)} (renamed?)"
     required = {n for n, c in schema.columns.items() if not c.nullable}
     if (below := _header_row_below(text, required, rename)) is not None:
-        reason += (f"; row {below} names every required column: it is probably the header, under lines (a "
-                   "title?) that must go, since the header must be the first row")
+        reason += (f"; row {below} (counted, as in this quarantine, from the row after the first) names every "
+                   "required column: it is probably the header, under lines (a title?) that must go, since the "
+                   "header must be the first row")
     elif (wrapper := _records_nested_in(text, required, rename)) is not None:
         reason += (f"; its column {wrapper!r} holds a list of records with the contract's columns: deliver those "
                    "records themselves, as an array of objects or one object per line (NDJSON)")
