@@ -100,3 +100,23 @@ def test_a_batch_of_several_chunks_validates_like_one_chunk(taps_with_a_late_rep
     assert chunked.quarantine.height > 0
     assert_frame_equal(chunked.valid, whole.valid)
     assert_frame_equal(chunked.quarantine, whole.quarantine)
+
+
+def test_a_dotted_thousand_is_judged_by_the_whole_delivery_not_by_its_batch(tmp_path):
+    """A decimal comma in a later batch still makes the first batch's 1.250 ambiguous: one outcome per file."""
+    from assets.urban_planning import CONSTRUCTION_PERMITS
+    from tests import rows
+    header = ";".join(rows.PERMIT)
+    lines = [";".join({**rows.PERMIT, "permit_number": f"{n}/GPXD", "floor_area_m2": area}.values())
+             for n, area in ((401, "1.250"), (402, "120"), (403, "85,5"), (404, "1.250"))]
+    target = tmp_path / "landing/planning/construction_permits/2025-07-05/permits.csv"
+    target.parent.mkdir(parents=True)
+    target.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(batches, "BATCH_ROWS", 2)  # rows 1-2, then 3-4: the comma is in the second batch only
+        result = dg.materialize(dataset_assets(CONSTRUCTION_PERMITS),
+                                resources={"lake": LakeResource(home=str(tmp_path), pseudonym_key=TEST_KEY)})
+    assert result.success
+    quarantine = pl.read_parquet(tmp_path / "lake/quarantine/construction_permits/*.parquet")
+    assert sorted(quarantine.select("row_number", "rule").rows()) == [(1, "ambiguous_number"), (3, "type"),
+                                                                       (4, "ambiguous_number")]

@@ -211,6 +211,14 @@ def test_a_row_repeating_the_header_is_one_quarantine_row_and_a_row_naming_only_
     assert outcome.valid["_row_number"].to_list() == [1]
 
 
+def test_a_dotted_value_that_cannot_be_thousands_is_read_as_a_decimal_beside_decimal_commas():
+    permits = run_contract(CONSTRUCTION_PERMITS, [{**rows.PERMIT, "floor_area_m2": "0.375"},
+                                                  {**rows.PERMIT, "floor_area_m2": "12,5"}])
+    assert permits.valid["floor_area_m2"].to_list() == [0.375]  # no locale writes a thousand as 0.375
+    stops = run_contract(TRANSIT_STOPS, [{**rows.STOP, "stop_lat": "21.028"}, {**rows.STOP, "stop_lat": "21,0285"}])
+    assert stops.valid["stop_lat"].to_list() == [21.028]  # 21028 is no latitude the contract allows
+
+
 def test_every_timestamp_form_the_type_reason_names_is_read_as_hanoi_time():
     forms = ["2025-07-02T07:15:03", "2025-07-02 07:15:03", "2025-07-02T07:15:03.000", "2025-07-02 07:15:03.000",
              "2025-07-02T00:15:03Z", "2025-07-02T07:15:03+07:00", "2025-07-02 07:15:03+07:00",

@@ -7,8 +7,8 @@ converted (Excel has a 1900 and a 1904 date system, and a CSV does not say which
 conversion made is unambiguous: integers grouped in thousands with one kind of separator used at
 least twice ("15.000.000", "15,000,000"). A single group ("1.234") is ambiguous between a Vietnamese
 thousands separator and an English decimal point, and is quarantined; in a decimal column it is read as
-a decimal point, unless the column shows that its file writes decimals with a comma ("12,5": a
-Vietnamese locale), where "1.234" is quarantined too. Everything is vectorised.
+a decimal point, unless the column shows that its CSV file writes decimals with a comma ("12,5": a
+Vietnamese locale), where "1.234" is quarantined too (`decimal_locale`). Everything is vectorised.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import re
 
 import pandera.polars as pa
 import polars as pl
+
+from assets.common import decimal_locale
 
 RULE_REASONS = {
     "leading_zeros_lost": "a code has fewer digits than the contract requires: a spreadsheet probably "
@@ -38,9 +40,6 @@ INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt3
 
 _GROUPED = r"^-?[0-9]{1,3}(?:\.[0-9]{3}){2,}$|^-?[0-9]{1,3}(?:,[0-9]{3}){2,}$"
 _ONE_GROUP = r"^-?[0-9]{1,3}[.,][0-9]{3}$"
-_DOT_GROUP = r"^-?[0-9]{1,3}\.[0-9]{3}$"
-# a comma that can only be a decimal one: not followed by exactly 3 digits ("12,5"), or after dotted thousands ("1.234,5")
-_DECIMAL_COMMA = r"^-?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})$|^-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+$"
 _SCIENTIFIC = r"^[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$"  # also after a clean-up stripped the dot
 _MAX_ZEROS = 4  # leading zeros a code may plausibly have lost
 _SERIAL = r"^[0-9]{5}(?:[.,][0-9]+)?$"  # 10000-99999: 1927-2173 in the 1900 date system
@@ -82,13 +81,6 @@ def integer_text(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(_GROUPED)).then(text.str.replace_all(r"[.,]", "")).otherwise(text)
 
 
-def decimal_comma_example(values: pl.Series) -> str | None:
-    """A value showing that `values` were written with a decimal comma (a Vietnamese locale's 12,5 or 1.234,5), if any."""
-    with_comma = values.filter(values.str.contains(",", literal=True))
-    found = with_comma.filter(with_comma.str.contains(_DECIMAL_COMMA))
-    return found[0] if len(found) else None
-
-
 def _problem(rows: pl.Expr, column: str, rule: str, reason: pl.Expr | str) -> list[pl.Expr]:
     reason = pl.lit(f"{column}: {reason}") if isinstance(reason, str) else pl.format(f"{column}: {{}}", reason)
     return [rows, pl.lit(column).alias("column"), pl.lit(rule).alias("rule"), reason.alias("reason")]
@@ -103,11 +95,15 @@ def _serial_reason(value: pl.Expr) -> pl.Expr:
 
 
 def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, ...] = (),
-           position: str = "_pos") -> list[pl.DataFrame]:
+           position: str = "_pos", decimal_commas: dict[str, str] | None = None) -> list[pl.DataFrame]:
     """Quarantine problems (`position`, column, rule, reason) for values damaged by a spreadsheet or an encoding.
 
-    The reason never repeats a personal value (the quarantine shows those redacted).
+    The reason never repeats a personal value (the quarantine shows those redacted). `decimal_commas`: the
+    delivery's decimal columns written with a decimal comma, and an example of each (None: judged from `text`).
     """
+    if decimal_commas is None:
+        decimal_commas = decimal_locale.decimal_comma_examples(
+            text, {n: n for n in decimal_locale.decimal_columns(schema) if text.schema.get(n) == pl.String})
     checks = []  # (cheap test every damaged value passes, precise test, column, rule, reason)
     for name, column in schema.columns.items():
         if name not in text.columns or text.schema[name] != pl.String:
@@ -145,14 +141,10 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
                 "{} is ambiguous: {} with a Vietnamese thousands separator, a fraction with an English decimal "
                 "point; deliver digits only", value, value.str.replace_all(r"[.,]", ""))
             checks.append((separated, value.str.contains(_ONE_GROUP), name, "ambiguous_number", reason))
-        elif dtype.is_float() and (example := decimal_comma_example(text[name])) is not None:
-            # the file writes 12,5 for twelve and a half, so its 1.234 is probably 1234, not one point two
-            reason = RULE_REASONS["ambiguous_number"] if name in personal else pl.format(
-                "{} is ambiguous: this file writes decimals with a comma ({}), so its dot may separate thousands "
-                "({}); deliver numbers with a decimal point and no thousands separator", value, pl.lit(example),
-                value.str.replace(".", "", literal=True))
-            checks.append((value.str.contains(".", literal=True), value.str.contains(_DOT_GROUP), name,
-                           "ambiguous_number", reason))
+        elif name in decimal_commas:  # the file writes 12,5: its 1.234 is probably 1234, not one point two
+            cheap, precise, reason = decimal_locale.ambiguous_dotted(
+                value, column, decimal_commas[name], name in personal, RULE_REASONS["ambiguous_number"])
+            checks.append((cheap, precise, name, "ambiguous_number", reason))
     if not checks:
         return []
     # cheap tests over every row; the regular expressions only over the few rows they leave

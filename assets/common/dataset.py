@@ -96,10 +96,10 @@ class DatasetSpec:
     @cached_property
     def contract_version(self) -> str:
         """Changes whenever the contract or the publishing code changes, so deliveries are re-staged."""
-        from assets.common import coercion, file_structure, validation, value_types
+        from assets.common import coercion, decimal_locale, file_structure, validation, value_types
         from schemas import rules
-        return code_version(inspect.getmodule(self.model), rules, validation, value_types, coercion, file_structure,
-                            self.publish)
+        return code_version(inspect.getmodule(self.model), rules, validation, value_types, coercion, decimal_locale,
+                            file_structure, self.publish)
 
 
 def publish_as_delivered(shared_model: type[pa.DataFrameModel]) -> Publisher:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from assets.common import decimal_locale
 from assets.common.batches import Batch, StagedParts, delivery_batches, in_order
 from assets.common.dataset import DatasetSpec
 from assets.common.file_structure import delivered_header, header_name, unknown_columns
@@ -78,13 +79,25 @@ def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, co
         pl.lit(reason).alias("reason"))
 
 
+def _decimal_commas(spec: DatasetSpec, raw_entry: dict, files: list) -> dict[str, str]:
+    """The delivery's decimal columns written with a decimal comma, judged over every row once (CSV only: JSON
+    numbers and typed workbook cells carry no locale)."""
+    if not files or not raw_entry["source_file"].lower().endswith(".csv"):
+        return {}
+    decimals = set(decimal_locale.decimal_columns(spec.model.to_schema()))
+    delivered = {header_name(c, spec.rename): c for c in pl.read_parquet_schema(files[0])}
+    return decimal_locale.decimal_comma_examples(pl.scan_parquet(files), {
+        name: column for name, column in delivered.items() if name in decimals})
+
+
 def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: PublishedKeys | None,
                             delivery_id: str, raw_entry: dict, pseudonymiser: Pseudonymiser,
                             earlier: pl.DataFrame | None = None, key_repeats: pl.Series | None = None,
-                            ) -> tuple[pl.DataFrame, pl.DataFrame]:
+                            decimal_commas: dict[str, str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows' shared form (with `_row_number` where rows are kept) and their quarantine rows.
 
-    `earlier` rows (raw text of an earlier batch) and `key_repeats` are passed on to `validation.validate`.
+    `earlier` rows (raw text of an earlier batch), `key_repeats` and `decimal_commas` are passed on to
+    `validation.validate`.
     """
     source = raw_entry["source_file"]
     try:
@@ -98,7 +111,8 @@ def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: Pub
     outcome = validate(text, spec.model, delivery_id=delivery_id, source_file=source,
                        delivery_date=dt.date.fromisoformat(raw_entry["delivery_date"]),
                        event_date=spec.event_date, personal=spec.personal, key_repeats=key_repeats, earlier=earlier,
-                       header=delivered_header(raw_text.columns, spec.rename), rename=spec.rename)
+                       header=delivered_header(raw_text.columns, spec.rename), rename=spec.rename,
+                       decimal_commas=decimal_commas)
     valid, quarantined = outcome.valid, outcome.quarantine
     valid = to_2025_wards(valid) if spec.ward_keyed else valid
     shared = spec.publish(valid, pseudonymiser).with_columns(pl.lit(delivery_id).alias("source_delivery"))
@@ -127,10 +141,11 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     to_combine: list[pl.DataFrame] = []  # the aggregate so far, then the batches' aggregates since
     unfolded, published_keys = 0, []
     accounting = {"rows_in": 0, "rows_published": 0, "rows_quarantined": 0}
+    decimal_commas = _decimal_commas(spec, raw_entry, files)
     try:
         def work(batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
             return _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry, pseudonymiser, batch.earlier,
-                                           batch.key_repeats)
+                                           batch.key_repeats, decimal_commas)
         for batch, (shared, quarantined) in in_order(work, delivery_batches(spec, files, workdir=raw.dir)):
             quarantined = quarantined.cast(QUARANTINE_SCHEMA).select(QUARANTINE_SCHEMA.keys())
             shared = shared.drop("_row_number", strict=False).select(columns)

@@ -135,7 +135,8 @@ def _duplicates(typed: pl.DataFrame, keys: list[list[str]], key_repeats: pl.Seri
 def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id: str, source_file: str,
              delivery_date: dt.date, event_date: str | None, personal: tuple[str, ...] = (),
              key_repeats: pl.Series | None = None, earlier: pl.DataFrame | None = None,
-             header: dict[str, str] | None = None, rename: dict[str, str] | None = None) -> Outcome:
+             header: dict[str, str] | None = None, rename: dict[str, str] | None = None,
+             decimal_commas: dict[str, str] | None = None) -> Outcome:
     """Validate one delivery (a frame of normalised text plus `_row_number`) against its contract.
 
     `key_repeats`: if known, the row numbers of the only rows whose key can repeat (a superset of the
@@ -143,7 +144,8 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
     text of earlier rows of the delivery (an earlier batch's) whose key a row here may repeat: only
     their keys are read, so that such a repeat is quarantined citing its first row. `header`: each column's
     name as the file's header wrote it (trimmed, NFC), to recognise a row that repeats the header; `rename`:
-    the dataset's header names, to say where the header or the records are when the columns do not fit."""
+    the dataset's header names, to say where the header or the records are when the columns do not fit;
+    `decimal_commas`: as `coercion.damage` takes them, judged over the whole delivery (None: over `text`)."""
     schema = model.to_schema()
     problems: list[pl.DataFrame] = []
     all_rows = pl.int_range(0, pl.len(), dtype=pl.Int64)
@@ -155,7 +157,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
         problems.append(pl.DataFrame({_POS: headers}).select(
             _failures(pl.col(_POS), None, "repeated_header", RULE_REASONS["repeated_header"])))
     text = text.with_columns(pl.lit(None, pl.String).alias(n) for n in schema.columns if n not in text.columns)
-    damaged = coercion.damage(text, schema, personal, position=_POS)
+    damaged = coercion.damage(text, schema, personal, position=_POS, decimal_commas=decimal_commas)
     problems.extend(damaged)
     delivered, text = text, coercion.without(text, damaged, position=_POS)  # damaged values judged like untyped ones
     typed = typed_columns(text, schema)

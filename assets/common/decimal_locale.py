@@ -1,0 +1,59 @@
+"""A decimal column written in a Vietnamese locale: there the comma marks decimals and the dot thousands.
+
+A CSV exported by a spreadsheet in a Vietnamese locale writes twelve and a half as `12,5` and one
+thousand two hundred and fifty as `1.250`, which the lake would read as 1.25. So when a decimal column
+of a CSV delivery holds a decimal comma anywhere, its `1.250` is ambiguous and quarantined. The delivery
+is judged whole (a large one before its batches), so the same value never gets two outcomes in one
+file. JSON numbers and typed workbook cells carry no locale: only CSV deliveries are judged. Not
+ambiguous: `0.375` (no locale groups thousands so), and a value whose thousands reading the column's
+range rules out (`stop_lat` 21.028).
+"""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+DOT_GROUP = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
+# a comma that can only be a decimal one: not followed by exactly 3 digits ("12,5"), or after dotted thousands
+# ("1.234,5"); spaces around, as a raw value may have them
+_DECIMAL_COMMA = r"^\s*-?(?:[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+)\s*$"
+_LOWER = ("greater_than", "greater_than_or_equal_to")
+_UPPER = ("less_than", "less_than_or_equal_to")
+
+
+def decimal_columns(schema: pa.DataFrameSchema) -> list[str]:
+    return [n for n, c in schema.columns.items() if c.dtype.type.is_float()]
+
+
+def decimal_comma_examples(text: pl.LazyFrame | pl.DataFrame, columns: dict[str, str]) -> dict[str, str]:
+    """For each decimal column (contract name → its name in `text`), a value written with a decimal comma, if any."""
+    if not columns:
+        return {}
+    found = text.lazy().select(
+        pl.col(delivered).filter(pl.col(delivered).str.contains(",", literal=True)
+                                 & pl.col(delivered).str.contains(_DECIMAL_COMMA)).first().alias(name)
+        for name, delivered in columns.items()).collect()
+    return {name: value.strip() for name, value in found.row(0, named=True).items() if value is not None}
+
+
+def _thousands_fit(thousands: pl.Expr, column: pa.Column) -> pl.Expr:
+    """Whether the thousands reading of a value passes the column's bounds (open or closed alike)."""
+    fits = pl.lit(True)
+    for check in column.checks:
+        stats = check.statistics or {}
+        if check.name == "in_range" or check.name in _LOWER:
+            fits = fits & (thousands >= stats["min_value"]) if "min_value" in stats else fits
+        if check.name == "in_range" or check.name in _UPPER:
+            fits = fits & (thousands <= stats["max_value"]) if "max_value" in stats else fits
+    return fits
+
+
+def ambiguous_dotted(value: pl.Expr, column: pa.Column, example: str, personal: bool, generic_reason: str):
+    """(cheap test, precise test, reason) for a dotted thousand in a column whose file writes decimal commas."""
+    thousands = value.str.replace(".", "", literal=True)
+    precise = value.str.contains(DOT_GROUP) & _thousands_fit(thousands.cast(pl.Float64, strict=False), column)
+    reason = generic_reason if personal else pl.format(
+        "{} is ambiguous: this file writes decimals with a comma ({}), so its dot may separate thousands ({}); "
+        "deliver numbers with a decimal point and no thousands separator", value, pl.lit(example), thousands)
+    return value.str.contains(".", literal=True), precise, reason
