@@ -210,7 +210,8 @@ def _first_cause_per_cell(problems: list[pl.DataFrame]) -> pl.DataFrame:
     if frame.filter(pl.col("rule") == "file_structure").height:  # the file's columns are wrong: nothing else
         frame = frame.filter(pl.col("rule") == "file_structure")
     headers = frame.filter(pl.col("rule") == "repeated_header")  # no record: its values are judged by no rule
-    frame = pl.concat([headers, frame.join(headers.select(_POS), on=_POS, how="anti")])
+    if headers.height:
+        frame = pl.concat([headers, frame.join(headers.select(_POS), on=_POS, how="anti")])
     kept = []
     for rules in _TIERS:
         tier = frame.filter(pl.col("rule").is_in(rules))
