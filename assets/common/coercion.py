@@ -34,6 +34,8 @@ RULE_REASONS = {
                 "'Nguyễn'); re-export the file as UTF-8",
     "control_character": "text holds a control character (such as NUL or ESC, invisible in most tools), which no "
                          "name or address has: the export is probably damaged; re-export the file",
+    "spreadsheet_error": "a cell holds a spreadsheet error (#N/A, #VALUE!, #REF!, #DIV/0!…): the formula behind it "
+                         "failed; mend the sheet and export it again",
 }
 DAMAGE_RULES = tuple(RULE_REASONS)
 INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
@@ -48,6 +50,8 @@ _SERIAL = r"^[0-9]{5}(?:[.,][0-9]+)?$"  # 10000-99999: 1927-2173 in the 1900 dat
 _CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _MOJIBAKE = f"[ÂÃÄÅÆ][{_CONTINUATION}]|á[º»][{_CONTINUATION}]"
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# what Excel, LibreOffice and Google Sheets show, and export, for a formula that failed (a VLOOKUP with no match: #N/A)
+_SPREADSHEET_ERROR = r"^#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|ERROR!|GETTING_DATA)$"
 _CONTROL_CODES = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)
 
 
@@ -131,6 +135,11 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
             # no cheaper test than the pattern itself; tab, line feed and carriage return are text (a quoted newline)
             checks.append((value.str.contains(_CONTROL), pl.lit(True), name, "control_character",
                            RULE_REASONS["control_character"]))
+            # a failed formula (a VLOOKUP without a match: #N/A) would be published as a name; in a constrained,
+            # numeric or date column it fails that column's own check. The value is one of a few fixed tokens.
+            checks.append((value.str.starts_with("#"), value.str.contains(_SPREADSHEET_ERROR), name,
+                           "spreadsheet_error", pl.format("{} is a spreadsheet error: the formula behind the cell "
+                                                          "failed; mend the sheet and export it again", value)))
         if dtype in (pl.Date, pl.Datetime):
             undelimited = ~value.str.contains("[-/]")
             reason = RULE_REASONS["excel_serial_date"] if name in personal else _serial_reason(value)
