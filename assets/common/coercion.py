@@ -36,6 +36,8 @@ RULE_REASONS = {
                          "name or address has: the export is probably damaged; re-export the file",
     "spreadsheet_error": "a cell holds a spreadsheet error (#N/A, #VALUE!, #REF!, #DIV/0!…): the formula behind it "
                          "failed; mend the sheet and export it again",
+    "missing_as_text": "a value is a word for nothing (NULL, None, N/A, NaN): an export wrote a missing value as text; "
+                       "leave the cell empty, and deliver a required value",
 }
 DAMAGE_RULES = tuple(RULE_REASONS)
 INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
@@ -50,6 +52,7 @@ _SERIAL = r"^[0-9]{5}(?:[.,][0-9]+)?$"  # 10000-99999: 1927-2173 in the 1900 dat
 _CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _MOJIBAKE = f"[ÂÃÄÅÆ][{_CONTINUATION}]|á[º»][{_CONTINUATION}]"
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_MISSING_WORD = r"^(?i:null|none|n/a|nan)$"  # what databases and pandas write for a missing value
 # what Excel, LibreOffice and Google Sheets show, and export, for a formula that failed (a VLOOKUP with no match: #N/A)
 _SPREADSHEET_ERROR = r"^#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|ERROR!|GETTING_DATA)$"
 _CONTROL_CODES = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)
@@ -140,6 +143,9 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
             checks.append((value.str.starts_with("#"), value.str.contains(_SPREADSHEET_ERROR), name,
                            "spreadsheet_error", pl.format("{} is a spreadsheet error: the formula behind the cell "
                                                           "failed; mend the sheet and export it again", value)))
+            # likewise the word a database or pandas writes for a missing value: published, it would be a name
+            checks.append((value.str.len_bytes() <= 4, value.str.contains(_MISSING_WORD), name, "missing_as_text",
+                           RULE_REASONS["missing_as_text"]))
         if dtype in (pl.Date, pl.Datetime):
             undelimited = ~value.str.contains("[-/]")
             reason = RULE_REASONS["excel_serial_date"] if name in personal else _serial_reason(value)
