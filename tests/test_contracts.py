@@ -219,6 +219,14 @@ def test_a_dotted_value_that_cannot_be_thousands_is_read_as_a_decimal_beside_dec
     assert stops.valid["stop_lat"].to_list() == [21.028]  # 21028 is no latitude the contract allows
 
 
+@pytest.mark.parametrize("word", ["NULL", "N/A", "#N/A"])
+def test_a_word_for_nothing_quarantines_a_required_name_but_not_an_optional_one(word):
+    required = run_contract(BUSINESS_REGISTRATIONS, [{**rows.BUSINESS, "business_name": word}])
+    assert required.quarantine["rule"].to_list() == ["spreadsheet_error" if word.startswith("#") else "missing_as_text"]
+    fatherless = {**rows.BIRTH, "father_full_name": word, "father_personal_id": "", "father_birth_year": ""}
+    assert run_contract(BIRTHS, [fatherless]).valid.height == 1  # a birth without a known father is a birth
+
+
 def test_every_timestamp_form_the_type_reason_names_is_read_as_hanoi_time():
     forms = ["2025-07-02T07:15:03", "2025-07-02 07:15:03", "2025-07-02T07:15:03.000", "2025-07-02 07:15:03.000",
              "2025-07-02T00:15:03Z", "2025-07-02T07:15:03+07:00", "2025-07-02 07:15:03+07:00",

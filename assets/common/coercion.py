@@ -102,15 +102,15 @@ def _serial_reason(value: pl.Expr) -> pl.Expr:
 
 
 def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, ...] = (),
-           position: str = "_pos", decimal_commas: dict[str, str] | None = None) -> list[pl.DataFrame]:
+           position: str = "_pos", decimal_commas: decimal_locale.DecimalCommas | None = None) -> list[pl.DataFrame]:
     """Quarantine problems (`position`, column, rule, reason) for values damaged by a spreadsheet or an encoding.
 
     The reason never repeats a personal value (the quarantine shows those redacted). `decimal_commas`: the
     delivery's decimal columns written with a decimal comma, and an example of each (None: judged from `text`).
     """
     if decimal_commas is None:
-        decimal_commas = decimal_locale.decimal_comma_examples(
-            text, {n: n for n in decimal_locale.decimal_columns(schema) if text.schema.get(n) == pl.String})
+        decimal_commas = decimal_locale.DecimalCommas(decimal_locale.decimal_comma_examples(
+            text, {n: n for n in decimal_locale.decimal_columns(schema) if text.schema.get(n) == pl.String}))
     checks = []  # (cheap test every damaged value passes, precise test, column, rule, reason)
     for name, column in schema.columns.items():
         if name not in text.columns or text.schema[name] != pl.String:
@@ -138,14 +138,15 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
             # no cheaper test than the pattern itself; tab, line feed and carriage return are text (a quoted newline)
             checks.append((value.str.contains(_CONTROL), pl.lit(True), name, "control_character",
                            RULE_REASONS["control_character"]))
-            # a failed formula (a VLOOKUP without a match: #N/A) would be published as a name; in a constrained,
-            # numeric or date column it fails that column's own check. The value is one of a few fixed tokens.
-            checks.append((value.str.starts_with("#"), value.str.contains(_SPREADSHEET_ERROR), name,
-                           "spreadsheet_error", pl.format("{} is a spreadsheet error: the formula behind the cell "
-                                                          "failed; mend the sheet and export it again", value)))
-            # likewise the word a database or pandas writes for a missing value: published, it would be a name
-            checks.append((value.str.len_bytes() <= 4, value.str.contains(_MISSING_WORD), name, "missing_as_text",
-                           RULE_REASONS["missing_as_text"]))
+            if not column.nullable:  # an optional name (a father's) written N/A leaves the record whole
+                # a failed formula (a VLOOKUP without a match: #N/A) would be published as a name; in a
+                # constrained, numeric or date column it fails that column's own check. A few fixed tokens.
+                checks.append((value.str.starts_with("#"), value.str.contains(_SPREADSHEET_ERROR), name,
+                               "spreadsheet_error", pl.format("{} is a spreadsheet error: the formula behind the "
+                                                              "cell failed; mend the sheet and export it again", value)))
+                # likewise the word a database or pandas writes for a missing value: published, it would be a name
+                checks.append((value.str.len_bytes() <= 4, value.str.contains(_MISSING_WORD), name,
+                               "missing_as_text", RULE_REASONS["missing_as_text"]))
         if dtype in (pl.Date, pl.Datetime):
             undelimited = ~value.str.contains("[-/]")
             reason = RULE_REASONS["excel_serial_date"] if name in personal else _serial_reason(value)
@@ -156,9 +157,10 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
                 "{} is ambiguous: {} with a Vietnamese thousands separator, a fraction with an English decimal "
                 "point; deliver digits only", value, value.str.replace_all(r"[.,]", ""))
             checks.append((separated, value.str.contains(_ONE_GROUP), name, "ambiguous_number", reason))
-        elif name in decimal_commas:  # the file writes 12,5: its 1.234 is probably 1234, not one point two
+        elif name in decimal_commas.examples:  # the file writes 12,5: its 1.234 is probably 1234, not 1.234
             cheap, precise, reason = decimal_locale.ambiguous_dotted(
-                value, column, decimal_commas[name], name in personal, RULE_REASONS["ambiguous_number"])
+                value, column, decimal_commas.examples[name], name in personal, RULE_REASONS["ambiguous_number"],
+                decimal_commas.typed_numbers)
             checks.append((cheap, precise, name, "ambiguous_number", reason))
     if not checks:
         return []

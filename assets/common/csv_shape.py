@@ -35,7 +35,7 @@ class RaggedFile(ValueError):
     """Some rows have more or fewer fields than the header."""
 
 
-_EXCEL_SEPARATOR = re.compile(r"sep=(.)\r?\n?")  # Excel's first-line directive, "sep=;"
+_EXCEL_SEPARATOR = re.compile(r'"?sep=(.)"?\r?\n?', re.IGNORECASE)  # Excel's first-line directive, "sep=;"
 
 
 def without_separator_line(path: Path, workdir: Path) -> tuple[Path, str | None]:

@@ -2,14 +2,17 @@
 
 A CSV exported by a spreadsheet in a Vietnamese locale writes twelve and a half as `12,5` and one
 thousand two hundred and fifty as `1.250`, which the lake would read as 1.25. So when a decimal column
-of a CSV delivery holds a decimal comma anywhere, its `1.250` is ambiguous and quarantined. The delivery
-is judged whole (a large one before its batches), so the same value never gets two outcomes in one
-file. JSON numbers and typed workbook cells carry no locale: only CSV deliveries are judged. Not
-ambiguous: `0.375` (no locale groups thousands so), and a value whose thousands reading the column's
-range rules out (`stop_lat` 21.028).
+of a delivery holds a decimal comma anywhere, its `1.250` is ambiguous and quarantined. The delivery is
+judged whole (a large one before its batches), so the same value never gets two outcomes in one file.
+A JSON number or a numeric workbook cell carries no locale, and is read back without a trailing zero in
+its fraction (1.25, 1.025): in those files only text like `1.250` is judged. Not ambiguous: `0.375`
+(no locale groups thousands so), and a value whose thousands reading the column's range rules out
+(`stop_lat` 21.028).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import pandera.polars as pa
 import polars as pl
@@ -20,6 +23,14 @@ DOT_GROUP = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
 _DECIMAL_COMMA = r"^\s*-?(?:[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+)\s*$"
 _LOWER = ("greater_than", "greater_than_or_equal_to")
 _UPPER = ("less_than", "less_than_or_equal_to")
+
+
+@dataclass(frozen=True)
+class DecimalCommas:
+    """A delivery's decimal columns written with a decimal comma, each with an example: judged once per delivery."""
+
+    examples: dict[str, str] = field(default_factory=dict)
+    typed_numbers: bool = False  # JSON or a workbook: its numbers never end their fraction with a 0
 
 
 def decimal_columns(schema: pa.DataFrameSchema) -> list[str]:
@@ -49,10 +60,13 @@ def _thousands_fit(thousands: pl.Expr, column: pa.Column) -> pl.Expr:
     return fits
 
 
-def ambiguous_dotted(value: pl.Expr, column: pa.Column, example: str, personal: bool, generic_reason: str):
+def ambiguous_dotted(value: pl.Expr, column: pa.Column, example: str, personal: bool, generic_reason: str,
+                     typed_numbers: bool = False):
     """(cheap test, precise test, reason) for a dotted thousand in a column whose file writes decimal commas."""
     thousands = value.str.replace(".", "", literal=True)
     precise = value.str.contains(DOT_GROUP) & _thousands_fit(thousands.cast(pl.Float64, strict=False), column)
+    if typed_numbers:  # a number typed as such reads 1.25: only text can be 1.250
+        precise = precise & value.str.ends_with("0")
     reason = generic_reason if personal else pl.format(
         "{} is ambiguous: this file writes decimals with a comma ({}), so its dot may separate thousands ({}); "
         "deliver numbers with a decimal point and no thousands separator", value, pl.lit(example), thousands)

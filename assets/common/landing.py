@@ -102,7 +102,12 @@ def _land_csv(path: Path, encoding: str, out: Path, tmp: Path) -> int:
     source = path if encoding == "utf-8" else transcode_to_utf8(path, encoding, tmp)
     source = with_line_feeds(without_dos_eof(source, tmp), tmp)
     source, directed = without_separator_line(source, tmp)  # Excel's "sep=;", always the very first line
-    source, leading_blank_lines = without_leading_blank_lines(source, tmp)
+    try:
+        source, leading_blank_lines = without_leading_blank_lines(source, tmp)
+    except UnreadableDelivery:
+        if directed:
+            raise UnreadableDelivery(f"the file holds only Excel's delimiter line (sep={directed}): no header row")
+        raise
     separator = directed or sniff_separator(source)
     refuse_repeated(header_fields(source, separator), "the header")
     frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,

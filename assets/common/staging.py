@@ -79,21 +79,22 @@ def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, co
         pl.lit(reason).alias("reason"))
 
 
-def _decimal_commas(spec: DatasetSpec, raw_entry: dict, files: list) -> dict[str, str]:
-    """The delivery's decimal columns written with a decimal comma, judged over every row once (CSV only: JSON
-    numbers and typed workbook cells carry no locale)."""
-    if not files or not raw_entry["source_file"].lower().endswith(".csv"):
-        return {}
+def _decimal_commas(spec: DatasetSpec, raw_entry: dict, files: list) -> decimal_locale.DecimalCommas:
+    """The delivery's decimal columns written with a decimal comma, judged over every row once."""
+    typed_numbers = not raw_entry["source_file"].lower().endswith(".csv")  # JSON or a workbook
+    if not files:
+        return decimal_locale.DecimalCommas(typed_numbers=typed_numbers)
     decimals = set(decimal_locale.decimal_columns(spec.model.to_schema()))
     delivered = {header_name(c, spec.rename): c for c in pl.read_parquet_schema(files[0])}
-    return decimal_locale.decimal_comma_examples(pl.scan_parquet(files), {
-        name: column for name, column in delivered.items() if name in decimals})
+    return decimal_locale.DecimalCommas(decimal_locale.decimal_comma_examples(pl.scan_parquet(files), {
+        name: column for name, column in delivered.items() if name in decimals}), typed_numbers)
 
 
 def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: PublishedKeys | None,
                             delivery_id: str, raw_entry: dict, pseudonymiser: Pseudonymiser,
                             earlier: pl.DataFrame | None = None, key_repeats: pl.Series | None = None,
-                            decimal_commas: dict[str, str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                            decimal_commas: decimal_locale.DecimalCommas | None = None,
+                            ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows' shared form (with `_row_number` where rows are kept) and their quarantine rows.
 
     `earlier` rows (raw text of an earlier batch), `key_repeats` and `decimal_commas` are passed on to

@@ -20,7 +20,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from assets.common import coercion
+from assets.common import coercion, decimal_locale
 from assets.common.file_structure import header_name, missing_columns_reason, repeated_header_rows
 from assets.common.landing import ROW_NUMBER
 from assets.common.value_types import expected_form, typed_columns
@@ -136,7 +136,7 @@ def validate(text: pl.DataFrame, model: type[pa.DataFrameModel], *, delivery_id:
              delivery_date: dt.date, event_date: str | None, personal: tuple[str, ...] = (),
              key_repeats: pl.Series | None = None, earlier: pl.DataFrame | None = None,
              header: dict[str, str] | None = None, rename: dict[str, str] | None = None,
-             decimal_commas: dict[str, str] | None = None) -> Outcome:
+             decimal_commas: decimal_locale.DecimalCommas | None = None) -> Outcome:
     """Validate one delivery (a frame of normalised text plus `_row_number`) against its contract.
 
     `key_repeats`: if known, the row numbers of the only rows whose key can repeat (a superset of the
