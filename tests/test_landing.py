@@ -262,3 +262,18 @@ def test_utf8_with_a_stray_byte_is_refused_not_read_as_a_legacy_code_page(tmp_pa
     with pytest.raises(UnreadableDelivery, match=r"UTF-8 except for 1 byte sequence\(s\) that are not, the first at "
                                                  r"offset 73 \(line 3\)"):
         write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+
+
+@pytest.mark.parametrize(("data", "blank_lines"), [
+    (b"sep=;\na;b\n1;2\n", 0), (b'"sep=;"\r\na;b\r\n1;2\r\n', 0), (b"\xef\xbb\xbfSEP=;\n\na;b\n1;2\n", 1)])
+def test_excel_delimiter_directive_gives_the_delimiter_and_is_no_header(tmp_path, data, blank_lines):
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
+    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    assert (landed.rows, landed.blank_lines) == (1, blank_lines)
+    assert pl.read_parquet(tmp_path / "o.parquet").select("a", "b").rows() == [("1", "2")]
+
+
+def test_a_file_of_only_the_delimiter_directive_says_it_has_no_header(tmp_path):
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"sep=;\r\n\r\n")
+    with pytest.raises(UnreadableDelivery, match=r"only Excel's delimiter line \(sep=;\): no header row"):
+        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")

@@ -7,7 +7,7 @@ converted (Excel has a 1900 and a 1904 date system, and a CSV does not say which
 conversion made is unambiguous: integers grouped in thousands with one kind of separator used at
 least twice ("15.000.000", "15,000,000"). A single group ("1.234") is ambiguous between a Vietnamese
 thousands separator and an English decimal point, and is quarantined; in a decimal column it is read as
-a decimal point, unless the column shows that its CSV file writes decimals with a comma ("12,5": a
+a decimal point, unless the column shows that its file writes decimals with a comma ("12,5": a
 Vietnamese locale), where "1.234" is quarantined too (`decimal_locale`). Everything is vectorised.
 """
 

@@ -16,8 +16,6 @@ that total with byte counts, about ten times faster than counting per record.
 from __future__ import annotations
 
 import csv
-import re
-import shutil
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -33,23 +31,6 @@ _SNIFF_LINES = 3  # lines searched for the delimiter: the header, or a title and
 
 class RaggedFile(ValueError):
     """Some rows have more or fewer fields than the header."""
-
-
-_EXCEL_SEPARATOR = re.compile(r'"?sep=(.)"?\r?\n?', re.IGNORECASE)  # Excel's first-line directive, "sep=;"
-
-
-def without_separator_line(path: Path, workdir: Path) -> tuple[Path, str | None]:
-    """`path` itself, or a copy in `workdir` from its second line when the first is Excel's delimiter directive
-    (`sep=;`, which Excel writes and reads in locales whose list separator is not a comma); and that delimiter."""
-    with path.open("r", encoding="utf-8-sig", newline="") as f:
-        first = f.readline(16)
-        directive = _EXCEL_SEPARATOR.fullmatch(first)
-        if not directive:
-            return path, None
-        out = workdir / (path.stem + ".from-header" + path.suffix)
-        with out.open("w", encoding="utf-8", newline="") as dst:
-            shutil.copyfileobj(f, dst, 1 << 20)
-    return out, directive.group(1)
 
 
 def sniff_separator(path: Path) -> str:

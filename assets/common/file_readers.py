@@ -5,7 +5,8 @@ workbook holds at most about a million rows), so they are read whole. A header n
 or a JSON object with a key twice, is refused: the readers would keep one of the two values silently.
 A Ctrl-Z (0x1A) ending a text file (alone, or on a last line of its own) is the end-of-file marker DOS-era
 exporters write: not a row. A file whose lines end in a carriage return alone is read as lines. Blank
-lines before the header are no header (polars would take the first for it).
+lines before the header are no header (polars would take the first for it), nor is Excel's delimiter
+directive on the first line (`sep=;`, which Excel writes and reads where the list separator is not a comma).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +23,7 @@ import polars as pl
 _CHUNK = 1 << 20
 _DOS_EOF = b"\x1a"
 _DOS_EOF_ENDINGS = (b"\x1a\r\n", b"\x1a\n", _DOS_EOF)  # the marker, or the marker on a line of its own
+_EXCEL_SEPARATOR = re.compile(rb'"?sep=([^\r\n])"?(?:\r?\n|\Z)', re.IGNORECASE)
 
 
 class UnreadableDelivery(Exception):
@@ -87,23 +90,29 @@ def with_line_feeds(path: Path, workdir: Path) -> Path:
     return out
 
 
-def without_leading_blank_lines(path: Path, workdir: Path) -> tuple[Path, int]:
-    """`path` itself, or a copy in `workdir` starting at its first line that is not blank; and the number of
-    blank lines (nothing but spaces) skipped before it."""
+def without_lines_before_header(path: Path, workdir: Path) -> tuple[Path, int, str | None]:
+    """`path` itself, or a copy in `workdir` starting at its header: after Excel's delimiter directive if the first
+    line is one, and after blank lines (nothing but spaces). Also the number of blank lines skipped, and the
+    directive's delimiter (None: no directive)."""
     with path.open("rb") as f:
         head = f.read(_CHUNK).removeprefix(codecs.BOM_UTF8)
         whole = len(head) < _CHUNK
-    text = head.lstrip(b" \t\r\n")
+    directive = _EXCEL_SEPARATOR.match(head)
+    skipped = directive.end() if directive else 0
+    text = head[skipped:].lstrip(b" \t\r\n")
     if not text and whole:
-        raise UnreadableDelivery("the file holds only blank lines: no header row")
-    start = head[:len(head) - len(text)].rfind(b"\n") + 1  # spaces on the header's own line are kept
+        raise UnreadableDelivery(f"the file holds only Excel's delimiter line ({directive[0].decode().strip()}): no "
+                                 "header row" if directive else "the file holds only blank lines: no header row")
+    # spaces on the header's own line are kept
+    start = skipped + head[skipped:len(head) - len(text)].rfind(b"\n") + 1
+    separator = directive[1].decode() if directive else None
     if not start:
-        return path, 0
+        return path, 0, separator
     out = workdir / (path.stem + ".from-header" + path.suffix)
     with path.open("rb") as src, out.open("wb") as dst:
         src.seek(start + (len(codecs.BOM_UTF8) if src.read(3) == codecs.BOM_UTF8 else 0))
         shutil.copyfileobj(src, dst, _CHUNK)
-    return out, head[:start].count(b"\n")
+    return out, head[skipped:start].count(b"\n"), separator
 
 
 def _refuse_wrapped(record: dict) -> None:

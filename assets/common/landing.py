@@ -19,13 +19,12 @@ from pathlib import Path
 import polars as pl
 
 from assets.common.csv_quotes import misplaced_quote
-from assets.common.csv_shape import (RaggedFile, check_field_counts, header_fields, sniff_separator,
-                                     without_separator_line)
+from assets.common.csv_shape import RaggedFile, check_field_counts, header_fields, sniff_separator
 from assets.common.encodings import UndecodableFile, detect_encoding, marked_encoding_of
 from assets.common.file_signatures import not_a_table
 from assets.common.file_readers import (UnreadableDelivery, blank_row, read_excel, read_json, refuse_repeated,
                                         transcode_to_utf8, with_line_feeds, without_dos_eof,
-                                        without_leading_blank_lines)
+                                        without_lines_before_header)
 from assets.common.landing_paths import landing_files, plain_component
 
 
@@ -101,13 +100,7 @@ def _land_csv(path: Path, encoding: str, out: Path, tmp: Path) -> int:
     """Write a CSV delivery as text Parquet (`write_as_text_parquet`); returns its number of blank lines."""
     source = path if encoding == "utf-8" else transcode_to_utf8(path, encoding, tmp)
     source = with_line_feeds(without_dos_eof(source, tmp), tmp)
-    source, directed = without_separator_line(source, tmp)  # Excel's "sep=;", always the very first line
-    try:
-        source, leading_blank_lines = without_leading_blank_lines(source, tmp)
-    except UnreadableDelivery:
-        if directed:
-            raise UnreadableDelivery(f"the file holds only Excel's delimiter line (sep={directed}): no header row")
-        raise
+    source, leading_blank_lines, directed = without_lines_before_header(source, tmp)  # directed: Excel's "sep=;"
     separator = directed or sniff_separator(source)
     refuse_repeated(header_fields(source, separator), "the header")
     frame = pl.scan_csv(source, infer_schema=False, row_index_name=ROW_NUMBER, row_index_offset=1,
