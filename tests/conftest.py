@@ -1,6 +1,7 @@
 """Shared fixtures: a generated landing zone and real Dagster runs of the whole lake over it."""
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,16 @@ class LakeRun:
 
     def run_again(self):
         return run_lake_job(self.instance)
+
+    def delivered_rows(self) -> dict[str, int]:
+        """The data rows of every generated landing file (by path under landing/), counted in the file itself."""
+        import polars as pl
+
+        def rows(path: Path) -> int:
+            if path.suffix == ".json":
+                return len(json.loads(path.read_text(encoding="utf-8")))
+            return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy").height
+        return {f.relative_to(self.home / "landing").as_posix(): rows(f) for f in self.report.files}
 
 
 def run_lake_job(instance: dg.DagsterInstance, selection=None):

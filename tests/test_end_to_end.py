@@ -18,12 +18,6 @@ from pipelines.summary import failed_checks
 PERSONAL_ID = re.compile(r"^\d{12}$")
 
 
-def _rows_in_file(path: Path) -> int:
-    if path.suffix == ".json":
-        return len(json.loads(path.read_text(encoding="utf-8")))
-    return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy").height
-
-
 def _warehouse(home: Path):
     return duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
 
@@ -39,7 +33,7 @@ def test_run_succeeds_with_every_check_passing(lake_run):
 def test_every_delivered_row_is_published_or_quarantined(lake_run):
     with _warehouse(lake_run.home) as con:
         ledger = pl.from_arrow(con.sql("select * from raw.deliveries where status = 'published'").arrow())
-    delivered = {f.relative_to(lake_run.home / "landing").as_posix(): _rows_in_file(f) for f in lake_run.report.files}
+    delivered = lake_run.delivered_rows()
     assert dict(zip(ledger["source_file"], ledger["rows_in"])) == delivered
     assert (ledger["rows_in"] == ledger["rows_published"] + ledger["rows_quarantined"]).all()
     assert set(ledger["dataset"]) == {s.name for s in DATASETS}
