@@ -13,9 +13,12 @@ its fraction (1.25, 1.025): in those files only text like `1.250` is judged. Not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
+
+from assets.common.file_structure import header_name
 
 DOT_GROUP = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
 # a comma that can only be a decimal one: not followed by exactly 3 digits ("12,5"), or after dotted thousands
@@ -46,6 +49,18 @@ def decimal_comma_examples(text: pl.LazyFrame | pl.DataFrame, columns: dict[str,
                                  & pl.col(delivered).str.contains(_DECIMAL_COMMA)).first().alias(name)
         for name, delivered in columns.items()).collect()
     return {name: value.strip() for name, value in found.row(0, named=True).items() if value is not None}
+
+
+def of_delivery(files: list[Path], schema: pa.DataFrameSchema, rename: dict[str, str],
+                source_file: str) -> DecimalCommas:
+    """The delivery's decimal columns written with a decimal comma, judged over its raw text once (streamed)."""
+    typed_numbers = not source_file.lower().endswith(".csv")  # JSON or a workbook
+    if not files:
+        return DecimalCommas(typed_numbers=typed_numbers)
+    decimals = set(decimal_columns(schema))
+    delivered = {header_name(c, rename): c for c in pl.read_parquet_schema(files[0])}
+    return DecimalCommas(decimal_comma_examples(pl.scan_parquet(files), {
+        name: column for name, column in delivered.items() if name in decimals}), typed_numbers)
 
 
 def _thousands_fit(thousands: pl.Expr, column: pa.Column) -> pl.Expr:

@@ -79,17 +79,6 @@ def _quarantine_rows(frame: pl.DataFrame, delivery_id: str, source_file: str, co
         pl.lit(reason).alias("reason"))
 
 
-def _decimal_commas(spec: DatasetSpec, raw_entry: dict, files: list) -> decimal_locale.DecimalCommas:
-    """The delivery's decimal columns written with a decimal comma, judged over every row once."""
-    typed_numbers = not raw_entry["source_file"].lower().endswith(".csv")  # JSON or a workbook
-    if not files:
-        return decimal_locale.DecimalCommas(typed_numbers=typed_numbers)
-    decimals = set(decimal_locale.decimal_columns(spec.model.to_schema()))
-    delivered = {header_name(c, spec.rename): c for c in pl.read_parquet_schema(files[0])}
-    return decimal_locale.DecimalCommas(decimal_locale.decimal_comma_examples(pl.scan_parquet(files), {
-        name: column for name, column in delivered.items() if name in decimals}), typed_numbers)
-
-
 def _shared_and_quarantined(spec: DatasetSpec, raw_text: pl.DataFrame, keys: PublishedKeys | None,
                             delivery_id: str, raw_entry: dict, pseudonymiser: Pseudonymiser,
                             earlier: pl.DataFrame | None = None, key_repeats: pl.Series | None = None,
@@ -142,7 +131,7 @@ def stage_delivery(spec: DatasetSpec, lake: Lake, delivery_id: str, raw_entry: d
     to_combine: list[pl.DataFrame] = []  # the aggregate so far, then the batches' aggregates since
     unfolded, published_keys = 0, []
     accounting = {"rows_in": 0, "rows_published": 0, "rows_quarantined": 0}
-    decimal_commas = _decimal_commas(spec, raw_entry, files)
+    decimal_commas = decimal_locale.of_delivery(files, spec.model.to_schema(), spec.rename, raw_entry["source_file"])
     try:
         def work(batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
             return _shared_and_quarantined(spec, batch.text, keys, delivery_id, raw_entry, pseudonymiser, batch.earlier,
