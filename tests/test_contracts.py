@@ -281,3 +281,20 @@ def test_every_contract_spells_a_digit_as_ascii():
 def test_a_control_character_is_shown_by_its_picture_in_quarantine():
     outcome = run_contract(TRANSIT_STOPS, [{**rows.STOP, "stop_name": "Bờ\x00Hồ\x1b\x7f"}])
     assert outcome.quarantine.select("rule", "offending_value").rows() == [("control_character", "Bờ␀Hồ␛␡")]
+
+
+def test_an_invisible_character_is_trimmed_at_the_ends_and_quarantined_by_its_code_point_inside():
+    outcome = run_contract(TRANSIT_STOPS, [
+        {**rows.STOP, "stop_id": "\ufeff" + rows.STOP["stop_id"], "stop_name": "\u200bBờ Hồ\u2060 "},
+        {**rows.STOP, "stop_id": "HN-S0002", "stop_name": "Bờ\u200bHồ"},
+        {**rows.STOP, "stop_id": "HN-S\u200d0003"}])
+    assert outcome.valid.select("stop_id", "stop_name").rows() == [(rows.STOP["stop_id"], "Bờ Hồ")]
+    assert sorted(outcome.quarantine.select("rule", "column", "offending_value").rows()) == [
+        ("invisible_character", "stop_id", "HN-S<U+200D>0003"), ("invisible_character", "stop_name", "Bờ<U+200B>Hồ")]
+
+
+def test_a_header_name_is_trimmed_of_invisible_characters_like_a_value():
+    stop = {("\u200bstop_name\ufeff" if k == "stop_name" else k): v for k, v in rows.STOP.items()}
+    outcome = run_contract(TRANSIT_STOPS, [stop])
+    assert outcome.quarantine.height == 0, outcome.quarantine.to_dicts()
+    assert outcome.valid["stop_name"].to_list() == [rows.STOP["stop_name"]]

@@ -19,6 +19,7 @@ import pandera.polars as pa
 import polars as pl
 
 from assets.common import decimal_locale
+from assets.common.characters import INVISIBLE
 
 RULE_REASONS = {
     "leading_zeros_lost": "a code has fewer digits than the contract requires: a spreadsheet probably "
@@ -34,6 +35,10 @@ RULE_REASONS = {
                 "'Nguyễn'); re-export the file as UTF-8",
     "control_character": "text holds a control character (such as NUL or ESC, invisible in most tools), which no "
                          "name or address has: the export is probably damaged; re-export the file",
+    "invisible_character": "text holds an invisible character inside it (a zero-width space or joiner, a word joiner "
+                           "or a byte-order mark, shown here as <U+200B> and the like), as copied from a web page or "
+                           "a word processor: it would be published unseen and break matching and search; remove it "
+                           "and export again",
     "spreadsheet_error": "a cell holds a spreadsheet error (#N/A, #VALUE!, #REF!, #DIV/0!…): the formula behind it "
                          "failed; mend the sheet and export it again",
     "missing_as_text": "a value is a word for nothing (NULL, None, N/A, NaN): an export wrote a missing value as text; "
@@ -56,15 +61,19 @@ _MISSING_WORD = r"^(?i:null|none|n/a|nan)$"  # what databases and pandas write f
 # what Excel, LibreOffice and Google Sheets show, and export, for a formula that failed (a VLOOKUP with no match: #N/A)
 _SPREADSHEET_ERROR = r"^#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|ERROR!|GETTING_DATA)$"
 _CONTROL_CODES = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)
+_INVISIBLE = f"[{INVISIBLE}]"  # at the ends of a value they were trimmed like white space
 
 
-def control_pictures(text: pl.Series) -> pl.Series:
+def made_visible(text: pl.Series) -> pl.Series:
     """`text` with each control character `_CONTROL` matches shown as its Unicode picture (NUL → ␀, ESC → ␛,
-    DEL → ␡): a quarantined value stays readable, and a NUL cannot cut it short in a CSV export or a terminal."""
-    if not text.str.contains(_CONTROL).any():
-        return text
-    for code in _CONTROL_CODES:
-        text = text.str.replace_all(chr(code), chr(0x2421 if code == 0x7F else 0x2400 + code), literal=True)
+    DEL → ␡) and each invisible character as its code point (<U+200B>): a quarantined value shows what is wrong
+    with it, and a NUL cannot cut it short in a CSV export or a terminal."""
+    if text.str.contains(_CONTROL).any():
+        for code in _CONTROL_CODES:
+            text = text.str.replace_all(chr(code), chr(0x2421 if code == 0x7F else 0x2400 + code), literal=True)
+    if text.str.contains(_INVISIBLE).any():
+        for char in INVISIBLE:
+            text = text.str.replace_all(char, f"<U+{ord(char):04X}>", literal=True)
     return text
 
 
@@ -117,6 +126,9 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
             continue
         value, dtype = pl.col(name), column.dtype.type
         lengths = code_lengths(column) if dtype == pl.String else None
+        if dtype == pl.String:  # in a code too: there it would fail the pattern for a reason nobody can see
+            checks.append((value.str.len_bytes() != value.str.len_chars(), value.str.contains(_INVISIBLE), name,
+                           "invisible_character", RULE_REASONS["invisible_character"]))
         if lengths:
             digits = value.str.len_chars()
             odd_length = ~digits.is_in(sorted(lengths))

@@ -10,21 +10,21 @@ import unicodedata
 import pandera.polars as pa
 import polars as pl
 
+from assets.common.characters import TRIMMED
 from assets.common.landing import ROW_NUMBER
 
 _LOOK_AHEAD = 20  # first rows searched for the real header, or for nested records
-BOM = "\ufeff"
 
 
 def header_name(delivered: str, rename: dict[str, str]) -> str:
-    """A delivered column name as the contract spells it: trimmed, NFC, renamed, lower case."""
-    name = unicodedata.normalize("NFC", delivered.strip())
+    """A delivered column name as the contract spells it: trimmed (like a value), NFC, renamed, lower case."""
+    name = unicodedata.normalize("NFC", delivered.strip(TRIMMED))
     return rename.get(name, name).lower()
 
 
 def delivered_header(columns: list[str], rename: dict[str, str]) -> dict[str, str]:
     """Each delivered column's contract name → its name as the header wrote it, trimmed and NFC like a value."""
-    return {header_name(c, rename): unicodedata.normalize("NFC", c.strip()) for c in columns if c != ROW_NUMBER}
+    return {header_name(c, rename): unicodedata.normalize("NFC", c.strip(TRIMMED)) for c in columns if c != ROW_NUMBER}
 
 
 def unknown_columns(columns: list[str], schema: pa.DataFrameSchema) -> list[str]:
@@ -40,8 +40,9 @@ def repeated_header_rows(text: pl.DataFrame, header: dict[str, str]) -> pl.Serie
         return pl.Series(dtype=pl.Int64)
     first, *_ = named
     # the first column alone over every row (after `cat` of two UTF-8 exports the second header keeps its
-    # byte-order mark, before which a quote opens no quoted field); the rest only where it matched, usually no row
-    spellings = [named[first], BOM + named[first], f'{BOM}"{named[first]}"']
+    # byte-order mark, trimmed with the value, before which a quote opened no quoted field); the rest only where
+    # it matched, usually no row
+    spellings = [named[first], f'"{named[first]}"']
     at = text[first].is_in(spellings).arg_true().cast(pl.Int64)
     if len(at) and len(named) > 1:
         rows = text.select(pl.col(list(named)[1:]).gather(at))

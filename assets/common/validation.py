@@ -21,6 +21,7 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from assets.common import coercion, decimal_locale
+from assets.common.characters import TRIMMED
 from assets.common.file_structure import header_name, missing_columns_reason, repeated_header_rows
 from assets.common.landing import ROW_NUMBER
 from assets.common.value_types import expected_form, typed_columns
@@ -45,7 +46,8 @@ class StructureError(ValueError):
 
 
 def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
-    """Trim, NFC-normalise and null-out empty strings; map header names onto the contract's."""
+    """Trim (white space and invisible characters), NFC-normalise and null-out empty strings; map header names
+    onto the contract's."""
     names = {c: header_name(c, rename) for c in df.columns if c != ROW_NUMBER}
     clashes = sorted({n for n in names.values() if list(names.values()).count(n) > 1})
     if clashes:
@@ -55,7 +57,7 @@ def normalise_text(df: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
     text = [c for c, t in df.schema.items() if t == pl.String]
     ascii_only = df.select((pl.col(c).str.len_bytes() == pl.col(c).str.len_chars()).all() for c in text).row(0) if text else ()
     return df.with_columns(  # NFC leaves ASCII as it is, and costs most of this step on a large frame
-        pl.col(c).str.strip_chars().pipe(lambda e, a=a: e if a else e.str.normalize("NFC")).replace("", None)
+        (pl.col(c).str.strip_chars() if a else pl.col(c).str.strip_chars(TRIMMED).str.normalize("NFC")).replace("", None)
         for c, a in zip(text, ascii_only)
     ).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
 
@@ -258,6 +260,6 @@ def _offending_values(failures: pl.DataFrame, text: pl.DataFrame, typed: pl.Data
         pieces.append(group.with_columns(value.alias("offending_value")))
     base = pl.DataFrame(schema={**failures.schema, "offending_value": pl.String})
     result = pl.concat([base, *pieces], how="vertical_relaxed")
-    readable = coercion.control_pictures(result["offending_value"])
+    readable = coercion.made_visible(result["offending_value"])
     return result.with_columns(text[ROW_NUMBER].gather(result[_POS]).alias("row_number"),
                                _shorten(pl.lit(readable)).alias("offending_value"))
