@@ -162,3 +162,18 @@ def test_a_key_published_by_another_delivery_is_quarantined_but_a_redelivery_may
     assert stage_permits() == (["1/GPXD", "2/GPXD", "3/GPXD"], [2])  # b's second row repeats a's permit
     deliver_permits("2025-07-03", "a.csv", "1/GPXD", "2/GPXD", "4/GPXD")  # a corrected: keeps its own keys
     assert stage_permits() == (["1/GPXD", "2/GPXD", "3/GPXD", "4/GPXD"], [2])
+
+
+@pytest.mark.parametrize("changed", ["assets.common.characters", "schemas.identifiers", "schemas.geography"])
+def test_a_change_to_any_module_the_contract_reads_from_changes_its_version_and_so_restages(monkeypatch, changed):
+    """Staging re-stages a delivery under a new contract version: a module the tax contract or validation import
+    only a name from (the trimmed characters, the tax-code check digit, the ward list) must count too."""
+    import dataclasses
+    import importlib
+    import inspect
+
+    from assets.tax import BUSINESS_REGISTRATIONS
+    before = dataclasses.replace(BUSINESS_REGISTRATIONS).contract_version
+    module, source = importlib.import_module(changed), inspect.getsource
+    monkeypatch.setattr(inspect, "getsource", lambda o: source(o) + ("\n# changed" if o is module else ""))
+    assert dataclasses.replace(BUSINESS_REGISTRATIONS).contract_version != before

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import ModuleType
 
 import pandera.polars as pa
 import polars as pl
@@ -39,6 +42,32 @@ def code_version(*code) -> str:
     """A short hash of the source of these modules and functions: changes whenever one of them does."""
     source = "".join(inspect.getsource(c) for c in code)
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+
+
+def with_imports(*modules: ModuleType, packages: tuple[str, ...] = ("assets.common", "schemas")) -> list[ModuleType]:
+    """`modules` and every module of `packages` they import, directly or not, read from their import statements
+    (so a constant or a pattern imported by name counts as much as a function), in name order."""
+    found: dict[str, ModuleType] = {}
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        if module.__name__ in found:
+            continue
+        found[module.__name__] = module
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if any(name.startswith(p + ".") for p in packages) and name not in found:
+                    try:
+                        todo.append(importlib.import_module(name))
+                    except ModuleNotFoundError:  # `from package.module import name`: a name, not a module
+                        continue
+    return [found[name] for name in sorted(found)]
 
 
 @dataclass(frozen=True)
@@ -96,10 +125,8 @@ class DatasetSpec:
     @cached_property
     def contract_version(self) -> str:
         """Changes whenever the contract or the publishing code changes, so deliveries are re-staged."""
-        from assets.common import coercion, decimal_locale, file_structure, validation, value_types
-        from schemas import rules
-        return code_version(inspect.getmodule(self.model), rules, validation, value_types, coercion, decimal_locale,
-                            file_structure, self.publish)
+        from assets.common import validation
+        return code_version(*with_imports(inspect.getmodule(self.model), validation), self.publish)
 
 
 def publish_as_delivered(shared_model: type[pa.DataFrameModel]) -> Publisher:

@@ -15,7 +15,7 @@ import inspect
 from dataclasses import dataclass, field
 
 from assets.common import landing
-from assets.common.dataset import DatasetSpec, code_version
+from assets.common.dataset import DatasetSpec, code_version, with_imports
 from assets.common.partitions import DeliveryWindow, in_window
 from warehouse.lake import Lake
 from warehouse.locks import one_run_per_dataset
@@ -35,11 +35,9 @@ def tables(spec: DatasetSpec, lake: Lake) -> tuple[LakeTable, LakeTable, LakeTab
 
 @functools.cache
 def landing_version() -> str:
-    """Changes whenever the code that turns a landing file into raw text changes: `landing` and the modules
-    of this package it takes functions from (none of them takes any from another)."""
-    used = {inspect.getmodule(v) for v in vars(landing).values() if callable(v)}
-    return code_version(*sorted((m for m in used if m and m.__name__.startswith("assets.common.")),
-                                key=lambda m: m.__name__))
+    """Changes whenever the code that turns a landing file into raw text changes: `landing` and the modules of
+    this package it imports, directly or not."""
+    return code_version(*with_imports(landing, packages=("assets.common",)))
 
 
 @dataclass
