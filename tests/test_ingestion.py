@@ -164,10 +164,12 @@ def test_a_key_published_by_another_delivery_is_quarantined_but_a_redelivery_may
     assert stage_permits() == (["1/GPXD", "2/GPXD", "3/GPXD", "4/GPXD"], [2])
 
 
-@pytest.mark.parametrize("changed", ["assets.common.characters", "schemas.identifiers", "schemas.geography"])
+@pytest.mark.parametrize("changed", ["assets.common.characters", "schemas.identifiers", "schemas.geography",
+                                     "assets.tax", "assets.common.pseudonyms"])
 def test_a_change_to_any_module_the_contract_reads_from_changes_its_version_and_so_restages(monkeypatch, changed):
-    """Staging re-stages a delivery under a new contract version: a module the tax contract or validation import
-    only a name from (the trimmed characters, the tax-code check digit, the ward list) must count too."""
+    """Staging re-stages a delivery under a new contract version: a module the tax contract, validation or the
+    publishing step import only a name from (the trimmed characters, the tax-code check digit, the ward list,
+    the publisher's own module, the pseudonyms) must count too."""
     import dataclasses
     import importlib
     import inspect

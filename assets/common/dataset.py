@@ -124,9 +124,11 @@ class DatasetSpec:
 
     @cached_property
     def contract_version(self) -> str:
-        """Changes whenever the contract or the publishing code changes, so deliveries are re-staged."""
-        from assets.common import validation
-        return code_version(*with_imports(inspect.getmodule(self.model), validation), self.publish)
+        """Changes whenever the contract, the code that runs it or the code that publishes (prepare, publish, combine)
+        changes, with every module of `assets.common` and `schemas` they import: deliveries are then re-staged."""
+        from assets.common import staging, validation
+        steps = [inspect.getmodule(f) for f in (self.prepare, self.publish, self.combine) if f is not None]
+        return code_version(*with_imports(inspect.getmodule(self.model), validation, *steps), staging.to_2025_wards)
 
 
 def publish_as_delivered(shared_model: type[pa.DataFrameModel]) -> Publisher:
