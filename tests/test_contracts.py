@@ -298,3 +298,20 @@ def test_a_header_name_is_trimmed_of_invisible_characters_like_a_value():
     outcome = run_contract(TRANSIT_STOPS, [stop])
     assert outcome.quarantine.height == 0, outcome.quarantine.to_dicts()
     assert outcome.valid["stop_name"].to_list() == [rows.STOP["stop_name"]]
+
+
+def test_a_value_with_a_control_and_an_invisible_character_is_one_quarantine_row_naming_the_control():
+    outcome = run_contract(TRANSIT_STOPS, [{**rows.STOP, "stop_name": "Bờ\u200cHồ\x00"}])
+    assert outcome.quarantine.select("rule", "offending_value").rows() == [("control_character", "Bờ<U+200C>Hồ␀")]
+
+
+def test_every_format_character_of_the_basic_plane_is_invisible_to_the_lake():
+    import unicodedata
+
+    from assets.common.characters import INVISIBLE
+    assert set(INVISIBLE) == {chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf"}
+
+
+def test_an_unknown_column_is_named_with_its_invisible_characters_shown():
+    from assets.common.file_structure import unknown_columns
+    assert unknown_columns(["stop_id", "note\u200bs"], TRANSIT_STOPS.model.to_schema()) == ["note<U+200B>s"]

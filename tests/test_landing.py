@@ -119,6 +119,8 @@ def test_blank_lines_are_no_records_and_the_rows_after_them_keep_their_numbers(t
     (b"a,b\r1,2\r\r3,4\r", [(1, "1", "2"), (3, "3", "4")]),  # lines ended by CR alone (Excel for Mac)
     (b"a,b\r\n1,2\r\n\x1a\r\n", [(1, "1", "2")]),  # the DOS marker on a last line of its own
     (b'a,b\n"1",x\x1fy\n\n2,3\n', [(1, "1", "x\x1fy"), (3, "2", "3")]),  # 0x1F, counted record by record
+    # a line of nothing but a zero-width space or a byte-order mark is blank too, like a line of spaces
+    ("a,b\n1,2\n\u200b\n \ufeff\n3,4\n".encode(), [(1, "1", "2"), (4, "3", "4")]),
 ])
 def test_csv_files_are_read_as_their_records(tmp_path, data, rows):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
@@ -177,9 +179,11 @@ def test_blank_sheet_rows_are_no_records_and_the_rows_after_them_keep_their_numb
         sheet.write_row(2, 0, ["1", "2"])
         sheet.write_row(4, 0, ["  ", ""])  # only spaces: blank too, like row 3 before it
         sheet.write_row(5, 0, ["5", "6"])
+        sheet.write_row(6, 0, ["\u200b", " \ufeff"])  # only invisible characters: blank as well
+        sheet.write_row(7, 0, ["7", "8"])
     landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
-    assert (landed.rows, landed.blank_lines) == (2, 2)
-    assert pl.read_parquet(tmp_path / "o.parquet").rows() == [(1, "1", "2"), (4, "5", "6")]
+    assert (landed.rows, landed.blank_lines) == (3, 3)
+    assert pl.read_parquet(tmp_path / "o.parquet").rows() == [(1, "1", "2"), (4, "5", "6"), (6, "7", "8")]
 
 
 def _workbook_bytes() -> bytes:

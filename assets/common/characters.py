@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-# Format characters with no width, which no Vietnamese text needs but a value copied from a web page or a word
-# processor carries: zero-width space, non-joiner and joiner, word joiner, byte-order mark (zero-width no-break
-# space). Inside a value they are quarantined (`coercion`: invisible_character).
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# Unicode's format characters (category Cf) of the Basic Multilingual Plane: invisible, and needed by no
+# Vietnamese text, but a value copied from a web page or a word processor carries them: the zero-width space,
+# joiners, direction marks and embeddings, the word joiner, the soft hyphen, the byte-order mark. Inside a value
+# they are quarantined (`coercion`: invisible_character).
+_FORMAT_RANGES = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+                  (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+                  (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB))
+INVISIBLE = "".join(chr(c) for low, high in _FORMAT_RANGES for c in range(low, high + 1))
 # Unicode's White_Space: what polars' `str.strip_chars()` trims
 WHITE_SPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
                "\u2028\u2029\u202f\u205f\u3000")
-# What a value and a header name are trimmed of at their ends
+# What a value, a header name and a blank line are trimmed of at their ends
 TRIMMED = WHITE_SPACE + INVISIBLE
+
+
+def shown(text: str) -> str:
+    """`text` with each invisible character written as its code point (`<U+200B>`), for a reason or the ledger."""
+    return "".join(f"<U+{ord(c):04X}>" if c in INVISIBLE else c for c in text)

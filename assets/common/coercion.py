@@ -35,10 +35,10 @@ RULE_REASONS = {
                 "'Nguyễn'); re-export the file as UTF-8",
     "control_character": "text holds a control character (such as NUL or ESC, invisible in most tools), which no "
                          "name or address has: the export is probably damaged; re-export the file",
-    "invisible_character": "text holds an invisible character inside it (a zero-width space or joiner, a word joiner "
-                           "or a byte-order mark, shown here as <U+200B> and the like), as copied from a web page or "
-                           "a word processor: it would be published unseen and break matching and search; remove it "
-                           "and export again",
+    "invisible_character": "text holds an invisible formatting character inside it (a zero-width space or joiner, a "
+                           "direction mark, a soft hyphen, a byte-order mark: shown here as <U+200B> and the like), as "
+                           "copied from a web page or a word processor: it would be published unseen and break "
+                           "matching and search; remove it and export again",
     "spreadsheet_error": "a cell holds a spreadsheet error (#N/A, #VALUE!, #REF!, #DIV/0!…): the formula behind it "
                          "failed; mend the sheet and export it again",
     "missing_as_text": "a value is a word for nothing (NULL, None, N/A, NaN): an export wrote a missing value as text; "

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from assets.common.characters import TRIMMED
+
 SEPARATORS = (",", ";", "\t", "|")
 _LINE = "line"
 _SHOWN = 5  # ragged rows named in the reason
@@ -117,8 +119,9 @@ def _field_counts(path: Path, separator: str, line_separator: str) -> pl.LazyFra
     numbered = lines.with_columns(starts.cast(pl.UInt32).cum_sum().alias("record"), (starts & (open_after == 0))
                                   .alias("single"), quotes.alias("quotes"))
     single = numbered.filter("single").select(
-        # blank (no record): nothing but spaces, and no delimiter (a tab-delimited row of only tabs is a record)
-        "record", ((line.str.strip_chars() == "") & ~line.str.contains(separator, literal=True)).alias("blank"),
+        # blank (no record): nothing but white space or invisible characters, and no delimiter (a tab-delimited
+        # row of only tabs is a record)
+        "record", ((line.str.strip_chars(TRIMMED) == "") & ~line.str.contains(separator, literal=True)).alias("blank"),
         (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"))
     # only records spanning lines (a quoted newline) are joined: few, and grouping every line is slow
     joined = (numbered.filter(~pl.col("single")).group_by("record").agg(line.str.join("\n").alias(_LINE))

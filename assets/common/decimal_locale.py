@@ -18,12 +18,14 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from assets.common.characters import INVISIBLE, TRIMMED
 from assets.common.file_structure import header_name
 
 DOT_GROUP = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
 # a comma that can only be a decimal one: not followed by exactly 3 digits ("12,5"), or after dotted thousands
-# ("1.234,5"); spaces around, as a raw value may have them
-_DECIMAL_COMMA = r"^\s*-?(?:[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+)\s*$"
+# ("1.234,5"); white space or invisible characters around, as a raw value may have them (staging trims them)
+_EDGE = f"[\\s{INVISIBLE}]*"
+_DECIMAL_COMMA = f"^{_EDGE}-?(?:[0-9]+,(?:[0-9]{{1,2}}|[0-9]{{4,}})|[0-9]{{1,3}}(?:\\.[0-9]{{3}})+,[0-9]+){_EDGE}$"
 _LOWER = ("greater_than", "greater_than_or_equal_to")
 _UPPER = ("less_than", "less_than_or_equal_to")
 
@@ -48,7 +50,7 @@ def decimal_comma_examples(text: pl.LazyFrame | pl.DataFrame, columns: dict[str,
         pl.col(delivered).filter(pl.col(delivered).str.contains(",", literal=True)
                                  & pl.col(delivered).str.contains(_DECIMAL_COMMA)).first().alias(name)
         for name, delivered in columns.items()).collect()
-    return {name: value.strip() for name, value in found.row(0, named=True).items() if value is not None}
+    return {name: value.strip(TRIMMED) for name, value in found.row(0, named=True).items() if value is not None}
 
 
 def of_delivery(files: list[Path], schema: pa.DataFrameSchema, rename: dict[str, str],

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.common.characters import TRIMMED
+
 _CHUNK = 1 << 20
 _DOS_EOF = b"\x1a"
 _DOS_EOF_ENDINGS = (b"\x1a\r\n", b"\x1a\n", _DOS_EOF)  # the marker, or the marker on a line of its own
@@ -159,8 +161,8 @@ def read_json(path: Path, encoding: str = "utf-8-sig") -> pl.DataFrame:
 
 
 def blank_row(columns: list[str]) -> pl.Expr:
-    """True for a row whose every cell is empty or only spaces: no record."""
-    return pl.all_horizontal(pl.col(columns).str.strip_chars().fill_null("") == "")
+    """True for a row whose every cell is empty or only white space or invisible characters: no record."""
+    return pl.all_horizontal(pl.col(columns).str.strip_chars(TRIMMED).fill_null("") == "")
 
 
 def read_excel(path: Path) -> pl.DataFrame:

@@ -10,7 +10,7 @@ import unicodedata
 import pandera.polars as pa
 import polars as pl
 
-from assets.common.characters import TRIMMED
+from assets.common.characters import TRIMMED, shown
 from assets.common.landing import ROW_NUMBER
 
 _LOOK_AHEAD = 20  # first rows searched for the real header, or for nested records
@@ -28,8 +28,9 @@ def delivered_header(columns: list[str], rename: dict[str, str]) -> dict[str, st
 
 
 def unknown_columns(columns: list[str], schema: pa.DataFrameSchema) -> list[str]:
-    """Delivered columns (contract spelling) the contract does not know: ignored, never published."""
-    return [c for c in columns if c not in schema.columns and not c.startswith("_")]
+    """Delivered columns (contract spelling, invisible characters shown) the contract does not know: ignored, never
+    published."""
+    return [shown(c) for c in columns if c not in schema.columns and not c.startswith("_")]
 
 
 def repeated_header_rows(text: pl.DataFrame, header: dict[str, str]) -> pl.Series:
