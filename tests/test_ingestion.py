@@ -6,6 +6,7 @@ import pytest
 from assets.common.ingest import ingest_raw, tables
 from assets.common.staging import stage
 from assets.common.pseudonyms import Pseudonymiser
+from assets.registry import DATASETS
 from assets.transport import FARE_CARD_TAPS
 from warehouse.build import build_warehouse, delivery_ledger
 from warehouse.lake import Lake
@@ -179,3 +180,29 @@ def test_a_change_to_any_module_the_contract_reads_from_changes_its_version_and_
     module, source = importlib.import_module(changed), inspect.getsource
     monkeypatch.setattr(inspect, "getsource", lambda o: source(o) + ("\n# changed" if o is module else ""))
     assert dataclasses.replace(BUSINESS_REGISTRATIONS).contract_version != before
+
+
+@pytest.mark.parametrize("unread", ["assets.common.batches", "assets.common.partitions", "assets.common.ingest",
+                                    "assets.common.staging"])
+def test_a_change_to_code_that_does_not_shape_staged_rows_leaves_the_contract_version(monkeypatch, unread):
+    """Orchestration code (batches, partitions, landing discovery, staging's loop) is not the contract: editing it
+    must not re-stage every delivery of every dataset."""
+    import dataclasses
+    import importlib
+    import inspect
+
+    module, source = importlib.import_module(unread), inspect.getsource
+    before = {spec.name: dataclasses.replace(spec).contract_version for spec in DATASETS}
+    monkeypatch.setattr(inspect, "getsource", lambda o: source(o) + ("\n# changed" if o is module else ""))
+    assert {spec.name: dataclasses.replace(spec).contract_version for spec in DATASETS} == before
+
+
+@pytest.mark.parametrize("setting", [{"natural_key": ()}, {"personal": ()}, {"event_date": None},
+                                     {"rename": {"ma_so_thue": "tax_code"}}])
+def test_a_change_to_the_datasets_settings_changes_its_contract_version(setting):
+    import dataclasses
+
+    from assets.tax import BUSINESS_REGISTRATIONS
+    assert all(getattr(BUSINESS_REGISTRATIONS, k) != v for k, v in setting.items())
+    assert (dataclasses.replace(BUSINESS_REGISTRATIONS, **setting).contract_version
+            != dataclasses.replace(BUSINESS_REGISTRATIONS).contract_version)

@@ -6,7 +6,7 @@ import ast
 import hashlib
 import importlib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import ModuleType
@@ -38,15 +38,29 @@ QUARANTINE_COLUMNS = {
 }
 
 
-def code_version(*code) -> str:
-    """A short hash of the source of these modules and functions: changes whenever one of them does."""
-    source = "".join(inspect.getsource(c) for c in code)
+def code_version(*code, settings: str = "") -> str:
+    """A short hash of the source of these modules and functions (and of `settings`): changes whenever one does."""
+    source = "".join(inspect.getsource(c) for c in code) + settings
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 
 
+def _imported_at_load(module: ModuleType) -> Iterator[str]:
+    """Names a module imports when it is loaded (`package.module`, `package.module.name`); an import inside a
+    function runs later, if ever, and is not counted."""
+    todo = list(ast.parse(inspect.getsource(module)).body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            yield from (node.module, *(f"{node.module}.{alias.name}" for alias in node.names))
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
 def with_imports(*modules: ModuleType, packages: tuple[str, ...] = ("assets.common", "schemas")) -> list[ModuleType]:
-    """`modules` and every module of `packages` they import, directly or not, read from their import statements
-    (so a constant or a pattern imported by name counts as much as a function), in name order."""
+    """`modules` and every module of `packages` they import when loaded, directly or not, read from their import
+    statements (so a constant or a pattern imported by name counts as much as a function), in name order."""
     found: dict[str, ModuleType] = {}
     todo = list(modules)
     while todo:
@@ -54,19 +68,12 @@ def with_imports(*modules: ModuleType, packages: tuple[str, ...] = ("assets.comm
         if module.__name__ in found:
             continue
         found[module.__name__] = module
-        for node in ast.walk(ast.parse(inspect.getsource(module))):
-            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-            elif isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            else:
-                continue
-            for name in names:
-                if any(name.startswith(p + ".") for p in packages) and name not in found:
-                    try:
-                        todo.append(importlib.import_module(name))
-                    except ModuleNotFoundError:  # `from package.module import name`: a name, not a module
-                        continue
+        for name in _imported_at_load(module):
+            if any(name.startswith(p + ".") for p in packages) and name not in found:
+                try:
+                    todo.append(importlib.import_module(name))
+                except ModuleNotFoundError:  # `from package.module import name`: a name, not a module
+                    continue
     return [found[name] for name in sorted(found)]
 
 
@@ -124,11 +131,15 @@ class DatasetSpec:
 
     @cached_property
     def contract_version(self) -> str:
-        """Changes whenever the contract, the code that runs it or the code that publishes (prepare, publish, combine)
-        changes, with every module of `assets.common` and `schemas` they import: deliveries are then re-staged."""
+        """Changes whenever the contract, the code that runs it, the code that publishes (prepare, publish, combine:
+        their modules whole) or the spec's settings change, with every module of `assets.common` and `schemas` they
+        import when loaded: deliveries are then re-staged."""
         from assets.common import staging, validation
         steps = [inspect.getmodule(f) for f in (self.prepare, self.publish, self.combine) if f is not None]
-        return code_version(*with_imports(inspect.getmodule(self.model), validation, *steps), staging.to_2025_wards)
+        settings = repr((self.event_date, self.period, self.natural_key, self.personal, sorted(self.rename.items()),
+                         self.snapshot, str(self.published_rows)))  # what staging reads of the spec besides code
+        return code_version(*with_imports(inspect.getmodule(self.model), validation, *steps), staging.to_2025_wards,
+                            settings=settings)
 
 
 def publish_as_delivered(shared_model: type[pa.DataFrameModel]) -> Publisher:
