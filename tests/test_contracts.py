@@ -315,3 +315,18 @@ def test_every_format_character_of_the_basic_plane_is_invisible_to_the_lake():
 def test_an_unknown_column_is_named_with_its_invisible_characters_shown():
     from assets.common.file_structure import unknown_columns
     assert unknown_columns(["stop_id", "note\u200bs"], TRANSIT_STOPS.model.to_schema()) == ["note<U+200B>s"]
+
+
+@pytest.mark.parametrize(("garbled", "letter"), [("TrÃ\u00ad", "Trí"), ("Sá»\u00ad", "Sử")])
+def test_a_soft_hyphen_ending_a_garbled_letter_is_kept_as_evidence_of_mojibake(garbled, letter):
+    """Byte 0xAD of a UTF-8 letter read as Windows-1252 is a soft hyphen: trimmed as an invisible character, it
+    would leave a clean-looking value and the mojibake would be published."""
+    assert garbled.encode("cp1252").decode("utf-8") == letter
+    outcome = run_contract(TRANSIT_STOPS, [{**rows.STOP, "stop_name": garbled},
+                                           {**rows.STOP, "stop_id": "HN-S0002", "stop_name": "Bờ\u00adHồ"}])
+    assert outcome.valid.height == 0
+    assert outcome.quarantine.select("rule", "offending_value").rows() == [
+        ("mojibake", garbled.replace("\u00ad", "<U+00AD>")), ("invisible_character", "Bờ<U+00AD>Hồ")]
+    # in a code, where no mojibake rule runs, the garbled letter fails the pattern: it is not called invisible
+    code = run_contract(TRANSIT_STOPS, [{**rows.STOP, "stop_id": f"HN-S{garbled}"}])
+    assert code.quarantine["rule"].to_list() == ["str_matches('^HN-S[0-9]{4}$')"]

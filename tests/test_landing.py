@@ -151,6 +151,13 @@ def test_blank_lines_before_the_header_are_no_header(tmp_path):
     assert frame.rows() == [(1, "1", "2")]
 
 
+def test_lines_of_invisible_characters_before_the_header_are_blank_too(tmp_path):
+    _deliver(tmp_path, "a/d/2025-07-01/f.csv", "\u200b\r\n \u2060\ufeff\r\na,b\r\n1,2\r\n".encode())
+    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    frame = pl.read_parquet(tmp_path / "o.parquet")
+    assert (landed.rows, landed.blank_lines, frame.rows()) == (1, 2, [(1, "1", "2")])
+
+
 def test_a_file_of_blank_lines_has_no_header(tmp_path):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"\r\n  \r\n\x1a")
     with pytest.raises(UnreadableDelivery, match="only blank lines: no header row"):

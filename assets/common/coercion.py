@@ -19,7 +19,7 @@ import pandera.polars as pa
 import polars as pl
 
 from assets.common import decimal_locale
-from assets.common.characters import INVISIBLE
+from assets.common.characters import INVISIBLE, SOFT_HYPHEN
 
 RULE_REASONS = {
     "leading_zeros_lost": "a code has fewer digits than the contract requires: a spreadsheet probably "
@@ -61,7 +61,9 @@ _MISSING_WORD = r"^(?i:null|none|n/a|nan)$"  # what databases and pandas write f
 # what Excel, LibreOffice and Google Sheets show, and export, for a formula that failed (a VLOOKUP with no match: #N/A)
 _SPREADSHEET_ERROR = r"^#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|ERROR!|GETTING_DATA)$"
 _CONTROL_CODES = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)
-_INVISIBLE = f"[{INVISIBLE}]"  # at the ends of a value they were trimmed like white space
+_INVISIBLE = f"[{INVISIBLE}]"  # at the ends of a value they were trimmed like white space (not the soft hyphen)
+# inside a value: a soft hyphen after a mojibake lead (Ã, or á» …) is a garbled letter (`_MOJIBAKE`), not an invisible one
+_INVISIBLE_INSIDE = f"[{INVISIBLE.replace(SOFT_HYPHEN, '')}]|(?:^|[^ÂÃÄÅÆº»]){SOFT_HYPHEN}"
 
 
 def made_visible(text: pl.Series) -> pl.Series:
@@ -127,7 +129,7 @@ def damage(text: pl.DataFrame, schema: pa.DataFrameSchema, personal: tuple[str, 
         value, dtype = pl.col(name), column.dtype.type
         lengths = code_lengths(column) if dtype == pl.String else None
         if dtype == pl.String:  # in a code too: there it would fail the pattern for a reason nobody can see
-            checks.append((value.str.len_bytes() != value.str.len_chars(), value.str.contains(_INVISIBLE), name,
+            checks.append((value.str.len_bytes() != value.str.len_chars(), value.str.contains(_INVISIBLE_INSIDE), name,
                            "invisible_character", RULE_REASONS["invisible_character"]))
         if lengths:
             digits = value.str.len_chars()

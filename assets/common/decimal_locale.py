@@ -18,13 +18,13 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from assets.common.characters import INVISIBLE, TRIMMED
+from assets.common.characters import TRIMMED
 from assets.common.file_structure import header_name
 
 DOT_GROUP = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
 # a comma that can only be a decimal one: not followed by exactly 3 digits ("12,5"), or after dotted thousands
 # ("1.234,5"); white space or invisible characters around, as a raw value may have them (staging trims them)
-_EDGE = f"[\\s{INVISIBLE}]*"
+_EDGE = f"[{TRIMMED}]*"
 _DECIMAL_COMMA = f"^{_EDGE}-?(?:[0-9]+,(?:[0-9]{{1,2}}|[0-9]{{4,}})|[0-9]{{1,3}}(?:\\.[0-9]{{3}})+,[0-9]+){_EDGE}$"
 _LOWER = ("greater_than", "greater_than_or_equal_to")
 _UPPER = ("less_than", "less_than_or_equal_to")

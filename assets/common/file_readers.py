@@ -94,14 +94,15 @@ def with_line_feeds(path: Path, workdir: Path) -> Path:
 
 def without_lines_before_header(path: Path, workdir: Path) -> tuple[Path, int, str | None]:
     """`path` itself, or a copy in `workdir` starting at its header: after Excel's delimiter directive if the first
-    line is one, and after blank lines (nothing but spaces). Also the number of blank lines skipped, and the
-    directive's delimiter (None: no directive)."""
+    line is one, and after blank lines (nothing but white space or invisible characters). Also the number of blank
+    lines skipped, and the directive's delimiter (None: no directive)."""
     with path.open("rb") as f:
         head = f.read(_CHUNK).removeprefix(codecs.BOM_UTF8)
         whole = len(head) < _CHUNK
     directive = _EXCEL_SEPARATOR.match(head)
     skipped = directive.end() if directive else 0
-    text = head[skipped:].lstrip(b" \t\r\n")
+    # decoded only to be trimmed: any byte that is not UTF-8 (a legacy code page) round-trips unchanged
+    text = head[skipped:].decode("utf-8", "surrogateescape").lstrip(TRIMMED).encode("utf-8", "surrogateescape")
     if not text and whole:
         raise UnreadableDelivery(f"the file holds only Excel's delimiter line ({directive[0].decode().strip()}): no "
                                  "header row" if directive else "the file holds only blank lines: no header row")
