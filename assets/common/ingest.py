@@ -11,7 +11,6 @@ or read differently, is judged by today's rules.
 from __future__ import annotations
 
 import functools
-import inspect
 from dataclasses import dataclass, field
 
 from assets.common import landing
