@@ -164,7 +164,7 @@ def check_field_counts(path: Path, separator: str, *, trust_totals: bool = True)
     cut = (" The last row is short: the file was probably cut off mid-row."
            if ragged["record"][-1] - 1 == last and ragged["fields"][-1] < width else "")
     every_row = ragged.height + len(blank) == last
-    if every_row and width == 1 and ragged["fields"].min() > 1:  # a "header" without a delimiter above wider rows
+    if every_row and width == 1:  # a "header" without a delimiter above wider rows (a ragged row has 2 fields or more)
         hint = "is the first line a title or a note above the header? The header must be the file's first line"
     elif every_row and (ragged["fields"] == width + 1).all():
         hint = ("every row has one field more than the header: a delimiter at the end of each row, or a column "

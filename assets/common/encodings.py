@@ -123,18 +123,16 @@ def marked_encoding(head: bytes) -> str | None:
     return None
 
 
-def marked_encoding_of(path: Path) -> str | None:
-    """`marked_encoding` of the file's first bytes."""
-    with path.open("rb") as f:
-        return marked_encoding(f.read(4))
-
-
-def detect_encoding(path: Path) -> str:
-    """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text"), 'utf-32', 'cp1258' or 'cp1252'.
+def detect_encoding(path: Path, head: bytes | None = None) -> str:
+    """'utf-8', 'utf-8-sig', 'utf-16' (Excel's "Unicode text"), 'utf-32', 'cp1258' or 'cp1252'. `head`: the file's
+    first bytes, if they were read already.
 
     Raises UndecodableFile for bytes no supported encoding can decode.
     """
-    if marked := marked_encoding_of(path):
+    if head is None:
+        with path.open("rb") as f:
+            head = f.read(4)
+    if marked := marked_encoding(head):
         return marked
     if _is_utf8(path):
         return "utf-8"

@@ -129,7 +129,7 @@ def _refuse_wrapped(record: dict) -> None:
                                  "the records themselves, as an array of objects or one object per line (NDJSON)")
 
 
-def read_json(path: Path, encoding: str = "utf-8-sig") -> pl.DataFrame:
+def read_json(path: Path, encoding: str) -> pl.DataFrame:
     """The records of a JSON (array or one object) or NDJSON file, every value as text. JSON is exchanged in
     UTF-8 (or UTF-16/32 with a byte-order mark): a stray byte is refused, not read as a legacy code page,
     which would turn every accented letter of the file into mojibake."""

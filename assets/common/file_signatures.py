@@ -65,10 +65,15 @@ def _encrypted(path: Path) -> bool:
         return contents.find(_ENCRYPTED) >= 0
 
 
-def not_a_table(path: Path) -> str | None:
-    """Why a file named `.csv`, `.json`/`.ndjson` or `.xlsx` cannot be read as one, or None."""
+def file_head(path: Path) -> bytes:
+    """The file's first bytes, as many as `not_a_table` judges plus one (which tells whether the file ends there);
+    its byte-order mark among them (`encodings.marked_encoding`)."""
     with path.open("rb") as f:
-        head = f.read(_HEAD + 1)  # one byte more tells whether the file ends within the head
+        return f.read(_HEAD + 1)
+
+
+def not_a_table(path: Path, head: bytes) -> str | None:
+    """Why a file named `.csv`, `.json`/`.ndjson` or `.xlsx` cannot be read as one, or None. `head`: `file_head`."""
     kind = _kind(head[:_HEAD], whole=len(head) <= _HEAD)
     if head.startswith(_OLE2) and _encrypted(path):
         kind = ("a password-protected (encrypted) Excel workbook, which the lake cannot open",

@@ -20,8 +20,8 @@ import polars as pl
 
 from assets.common.csv_quotes import misplaced_quote
 from assets.common.csv_shape import RaggedFile, check_field_counts, header_fields, sniff_separator
-from assets.common.encodings import UndecodableFile, detect_encoding, marked_encoding_of
-from assets.common.file_signatures import not_a_table
+from assets.common.encodings import UndecodableFile, detect_encoding, marked_encoding
+from assets.common.file_signatures import file_head, not_a_table
 from assets.common.file_readers import (UnreadableDelivery, blank_row, read_excel, read_json, refuse_repeated,
                                         transcode_to_utf8, with_line_feeds, without_dos_eof,
                                         without_lines_before_header)
@@ -98,7 +98,8 @@ def _drop_rows(path: Path, row_numbers: tuple[int, ...]) -> None:
 
 def _land_csv(path: Path, encoding: str, out: Path, tmp: Path) -> int:
     """Write a CSV delivery as text Parquet (`write_as_text_parquet`); returns its number of blank lines."""
-    source = path if encoding == "utf-8" else transcode_to_utf8(path, encoding, tmp)
+    # polars and the shape and quote checks read UTF-8 with or without its byte-order mark: no copy to drop it
+    source = path if encoding in ("utf-8", "utf-8-sig") else transcode_to_utf8(path, encoding, tmp)
     source = with_line_feeds(without_dos_eof(source, tmp), tmp)
     source, leading_blank_lines, directed = without_lines_before_header(source, tmp)  # directed: Excel's "sep=;"
     separator = directed or sniff_separator(source)
@@ -138,18 +139,19 @@ def write_as_text_parquet(delivery: Delivery, out: Path, workdir: Path | None = 
     encoding, blank_lines = "utf-8", 0
     if delivery.path.stat().st_size == 0:
         raise UnreadableDelivery("the file is empty (0 bytes); a day without records is a file with the header only")
-    if reason := not_a_table(delivery.path):
+    head = file_head(delivery.path)
+    if reason := not_a_table(delivery.path, head):
         raise UnreadableDelivery(reason)
     try:
         with tempfile.TemporaryDirectory(dir=workdir) as tmp:
             if suffix == ".csv":
-                encoding = detect_encoding(delivery.path)
+                encoding = detect_encoding(delivery.path, head)
                 blank_lines = _land_csv(delivery.path, encoding, out, Path(tmp))
             else:
                 if suffix == ".xlsx":
                     df = read_excel(delivery.path)
                 else:
-                    encoding = marked_encoding_of(delivery.path) or "utf-8"  # JSON is UTF-8, or marked
+                    encoding = marked_encoding(head) or "utf-8"  # JSON is UTF-8, or marked
                     df = read_json(delivery.path, encoding)
                 numbered = df.with_row_index(ROW_NUMBER, offset=1)
                 if suffix == ".xlsx" and df.width:  # a blank sheet row is no record; the rows after it keep their number
