@@ -20,6 +20,11 @@ WHITE_SPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u200
 TRIMMED = WHITE_SPACE + INVISIBLE.replace(SOFT_HYPHEN, "")
 
 
+def code_point(char: str) -> str:
+    """How a quarantine row, a reason or the ledger shows an invisible character: `<U+200B>`."""
+    return f"<U+{ord(char):04X}>"
+
+
 def shown(text: str) -> str:
-    """`text` with each invisible character written as its code point (`<U+200B>`), for a reason or the ledger."""
-    return "".join(f"<U+{ord(c):04X}>" if c in INVISIBLE else c for c in text)
+    """`text` with each invisible character written as its code point."""
+    return "".join(code_point(c) if c in INVISIBLE else c for c in text)

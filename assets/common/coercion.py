@@ -19,7 +19,7 @@ import pandera.polars as pa
 import polars as pl
 
 from assets.common import decimal_locale
-from assets.common.characters import INVISIBLE, SOFT_HYPHEN
+from assets.common.characters import INVISIBLE, SOFT_HYPHEN, code_point
 
 RULE_REASONS = {
     "leading_zeros_lost": "a code has fewer digits than the contract requires: a spreadsheet probably "
@@ -75,7 +75,7 @@ def made_visible(text: pl.Series) -> pl.Series:
             text = text.str.replace_all(chr(code), chr(0x2421 if code == 0x7F else 0x2400 + code), literal=True)
     if text.str.contains(_INVISIBLE).any():
         for char in INVISIBLE:
-            text = text.str.replace_all(char, f"<U+{ord(char):04X}>", literal=True)
+            text = text.str.replace_all(char, code_point(char), literal=True)
     return text
 
 

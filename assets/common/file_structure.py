@@ -16,15 +16,20 @@ from assets.common.landing import ROW_NUMBER
 _LOOK_AHEAD = 20  # first rows searched for the real header, or for nested records
 
 
+def _as_written(delivered: str) -> str:
+    """A delivered column name trimmed and in NFC, like a value."""
+    return unicodedata.normalize("NFC", delivered.strip(TRIMMED))
+
+
 def header_name(delivered: str, rename: dict[str, str]) -> str:
-    """A delivered column name as the contract spells it: trimmed (like a value), NFC, renamed, lower case."""
-    name = unicodedata.normalize("NFC", delivered.strip(TRIMMED))
+    """A delivered column name as the contract spells it: as written (`_as_written`), renamed, lower case."""
+    name = _as_written(delivered)
     return rename.get(name, name).lower()
 
 
 def delivered_header(columns: list[str], rename: dict[str, str]) -> dict[str, str]:
-    """Each delivered column's contract name → its name as the header wrote it, trimmed and NFC like a value."""
-    return {header_name(c, rename): unicodedata.normalize("NFC", c.strip(TRIMMED)) for c in columns if c != ROW_NUMBER}
+    """Each delivered column's contract name → its name as the header wrote it (`_as_written`)."""
+    return {header_name(c, rename): _as_written(c) for c in columns if c != ROW_NUMBER}
 
 
 def unknown_columns(columns: list[str], schema: pa.DataFrameSchema) -> list[str]:

@@ -216,7 +216,7 @@ def _first_cause_per_cell(problems: list[pl.DataFrame]) -> pl.DataFrame:
         frame = pl.concat([headers, frame.join(headers.select(_POS), on=_POS, how="anti")])
     kept = []
     for rules in _TIERS:  # within a tier, the rule listed first (a control character before an invisible one)
-        rank = pl.col("rule").replace_strict({r: i for i, r in enumerate(rules)}, default=None, return_dtype=pl.Int32)
+        rank = pl.col("rule").replace_strict({r: i for i, r in enumerate(rules)}, return_dtype=pl.Int32)
         tier = (frame.filter(pl.col("rule").is_in(rules)).sort(rank, maintain_order=True)
                 .unique([_POS, "column"], keep="first", maintain_order=True))
         kept.append(tier)
