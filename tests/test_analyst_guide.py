@@ -4,9 +4,9 @@ landing files, or, where the session's two days cannot tell a right query from a
 boundary value, several months), on a small warehouse built for the question."""
 
 import datetime as dt
+import math
 import random
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -25,13 +25,19 @@ def test_the_guide_has_ten_questions():
 
 @pytest.mark.parametrize("index", range(len(QUERIES)))
 def test_guide_query_answers(lake_run, index):
-    with duckdb.connect(str(lake_run.home / "warehouse.duckdb"), read_only=True) as con:
-        result = con.execute(QUERIES[index]).fetchall()
+    result = _answer(lake_run, index)
     if index not in MAY_BE_EMPTY:
         assert result, f"query {index + 1} returned nothing:\n{QUERIES[index]}"
 
 
 # Independent answers, so that the guide cannot answer a different question (a filter, a window, a share).
+
+def _round_like_duckdb(x: float, digits: int = 0) -> float:
+    """DuckDB's round of a double: x·10ⁿ rounded half away from zero (Python's round goes half to even)."""
+    scaled = abs(x) * 10 ** digits
+    whole = math.floor(scaled)
+    return math.copysign(whole + (scaled - whole >= 0.5), x) / 10 ** digits
+
 
 def _answer(lake_run, index: int) -> list[tuple]:
     with duckdb.connect(str(lake_run.home / "warehouse.duckdb"), read_only=True) as con:
@@ -73,15 +79,20 @@ def test_q4_ranks_stops_by_their_taps_over_the_last_seven_days(lake_run):
     assert [n for *_, n in answer] == sorted(counts.values(), reverse=True)[:len(answer)]
 
 
-def test_q8_counts_each_dataset_from_its_landing_files(lake_run):
+def test_q8_counts_each_dataset_from_its_landing_files_and_injected_defects(lake_run):
     delivered: dict[str, int] = {}
     for path, rows in lake_run.delivered_rows().items():  # <agency>/<dataset>/<date>/<file>
         dataset = path.split("/")[1]
         delivered[dataset] = delivered.get(dataset, 0) + rows
+    defective: dict[str, int] = {}  # the generator's record: every defective row, and only those, is quarantined
+    for file, _ in {(d["file"], d["row"]) for d in lake_run.report.defects}:
+        dataset = Path(file).relative_to(lake_run.home / "landing").parts[1]
+        defective[dataset] = defective.get(dataset, 0) + 1
     answer = {row[0]: row for row in _answer(lake_run, _query_index(8))}
     assert {d: row[2] for d, row in answer.items()} == delivered
+    assert {d: row[4] for d, row in answer.items()} == {d: defective.get(d, 0) for d in answer} and defective
     for dataset, (_, _, rows_in, published, quarantined, pct) in answer.items():
-        assert published + quarantined == rows_in and pct == round(100 * quarantined / rows_in, 2), dataset
+        assert published + quarantined == rows_in and pct == _round_like_duckdb(100 * quarantined / rows_in, 2), dataset
 
 
 def test_q10_motorcycle_share_is_the_motorcycles_among_all_vehicles_of_the_hour(lake_run):
@@ -89,7 +100,7 @@ def test_q10_motorcycle_share_is_the_motorcycles_among_all_vehicles_of_the_hour(
     by_hour = counts.group_by(pl.col("window_start").dt.hour().cast(pl.Int64).alias("hour")).agg(
         pl.col("intensity").sum().alias("vehicles"),
         pl.col("intensity").filter(pl.col("vehicle_type") == "motorcycle").sum().alias("motorcycles"))
-    expected = {h: (v, round(m / v, 3)) for h, v, m in by_hour.iter_rows()}
+    expected = {h: (v, _round_like_duckdb(m / v, 3)) for h, v, m in by_hour.iter_rows()}
     answer = _answer(lake_run, _query_index(10))
     assert {h: (v, share) for h, v, share, _ in answer} == expected
     assert any(0 < share < 1 for _, _, share, _ in answer)
@@ -148,8 +159,7 @@ def test_q2_sums_each_wards_tax_and_permits_over_every_month():
     assert len(answer) == 20 and answer[0][5] is None  # the ward without permits, tax per permit undefined
     for ward, _, tax, permits, area, per_permit in answer:
         assert (tax, permits) == expected[ward][:2] and area == pytest.approx(expected[ward][2])
-        # DuckDB rounds a half away from zero (Python's round, to even)
-        assert per_permit == (int(Decimal(tax / permits).quantize(Decimal(1), ROUND_HALF_UP)) if permits else None)
+        assert per_permit == (_round_like_duckdb(tax / permits) if permits else None)
     assert [row[2] for row in answer] == sorted((t for t, _, _ in expected.values()), reverse=True)[:20]
 
 
@@ -181,7 +191,7 @@ def test_q6_describes_the_two_latest_days_of_air():
     assert [row[0] for row in answer] == sorted(daily["date"].unique(), reverse=True)[:2]
     for date, mean, worst, usual, above_100 in answer:
         day = daily.filter(pl.col("date") == date)
-        assert (mean, worst, above_100) == (round(day["vn_aqi"].mean(), 1), day["vn_aqi"].max(),
+        assert (mean, worst, above_100) == (_round_like_duckdb(day["vn_aqi"].mean(), 1), day["vn_aqi"].max(),
                                             day.filter(pl.col("vn_aqi") > 100).height)
         assert usual == day["dominant_pollutant"].mode().item()
 
@@ -205,7 +215,7 @@ def test_q9_ranks_wards_by_active_businesses_per_km2_in_the_latest_month(lake_ru
     profile = _table(lake_run, "mart.ward_profile")
     latest = profile.filter(pl.col("month") == pl.col("month").max()).join(
         _table(lake_run, "ref.wards_2025"), on="ward_code")
-    density = {w: round(n / area, 1) for w, n, area in latest.select("ward_code", "active_businesses", "area_km2").iter_rows()}
+    density = {w: _round_like_duckdb(n / area, 1) for w, n, area in latest.select("ward_code", "active_businesses", "area_km2").iter_rows()}
     answer = _answer(lake_run, _query_index(9))
     assert len(answer) == min(15, len(density)) and answer[0][4] > 0
     assert all(density[ward] == per_km2 for ward, *_, per_km2 in answer)

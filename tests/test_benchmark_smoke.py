@@ -26,9 +26,8 @@ def test_every_benchmark_path_accounts_for_every_delivered_row(tmp_path, monkeyp
     assert {"ingest_raw", "stage", "repeated_keys"} <= set(scale["profile"]["phases_s"])  # the profiled run
     slices = scale["slice_costs"]  # then a worker's costs: the hash pass over 3 slices, 2 slices staged
     assert (slices["rows"], slices["batch_rows"], slices["slices"]) == (scale["rows"], 1000, 2)
-    from bench.profile import SLICE_PHASES
     # sampled every 2 ms: a step of a 1000-row slice may take less and go unseen, but pandera's checks take more
-    assert "pandera" in slices["phases_s"] and set(slices["phases_s"]) <= set(SLICE_PHASES), slices["phases_s"]
+    assert "pandera" in slices["phases_s"], slices["phases_s"]
     assert "| **a slice, all told** |" in page
     assert (tmp_path / "docs" / "benchmarks.png").stat().st_size > 10_000
 

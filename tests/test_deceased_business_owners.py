@@ -87,3 +87,26 @@ def test_a_count_at_the_threshold_is_shown_and_one_below_it_is_suppressed(lake):
     above_rows = above.join(at_rows.select("ward_code", "month"), on=["ward_code", "month"])
     assert at_rows.height and not at_rows.filter(key | pl.col("suppressed")).height  # n == small: shown
     assert above_rows.height == at_rows.height and above_rows.filter(key & pl.col("suppressed")).height == above_rows.height
+
+
+def test_the_published_mart_shows_a_ward_month_of_five_owners_and_hides_one_of_four(tmp_path):
+    """The sample's counts are all below five: on staging tables built for it, one ward-month has four owner deaths
+    and another five, and the asset (with its own threshold) must hide the first and show the second."""
+    import dagster as dg
+
+    from pipelines.resources import LakeResource
+    lake, keys = Lake(tmp_path), [f"pseudonym-{i}" for i in range(9)]
+    staged = {
+        "death_registrations": pl.DataFrame({"deceased_pseudonym": keys, "death_month": [dt.date(2025, 7, 1)] * 9}),
+        "business_registrations": pl.DataFrame({"taxpayer_key": keys, "ward_code": ["00004"] * 4 + ["00007"] * 5,
+                                                "taxpayer_type": "individual", "status": "active"}),
+    }
+    for name, frame in staged.items():
+        table = LakeTable(lake, "staging", name)
+        table.commit("d", table.write_parts("d", frame), frame.height)
+    result = dg.materialize([deceased_business_owners],
+                            resources={"lake": LakeResource(home=str(tmp_path), pseudonym_key=TEST_KEY)})
+    assert result.success
+    published = _table(lake, "mart", "deceased_business_owners")
+    assert sorted(published.select("ward_code", "active_businesses", "suppressed").rows()) == [
+        ("00004", None, True), ("00007", 5, False)]

@@ -19,6 +19,11 @@ def _deliver(landing, rel: str, data: bytes):
     return path
 
 
+def _land(tmp_path):
+    """Land the one file `_deliver` put under `tmp_path/a/d/` as `tmp_path/o.parquet`."""
+    return write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+
+
 def test_deliveries_follow_the_naming_contract_and_bad_names_are_reported(tmp_path):
     _deliver(tmp_path, "justice/births/2025-07-01/a.csv", b"x\n1\n")
     _deliver(tmp_path, "justice/births/july/b.csv", b"x\n1\n")
@@ -124,7 +129,7 @@ def test_blank_lines_are_no_records_and_the_rows_after_them_keep_their_numbers(t
 ])
 def test_csv_files_are_read_as_their_records(tmp_path, data, rows):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
-    write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    _land(tmp_path)
     assert pl.read_parquet(tmp_path / "o.parquet").rows() == rows
 
 
@@ -133,19 +138,19 @@ def test_a_header_quote_that_does_not_close_rejects_the_file(tmp_path, data):
     # polars would read every row into one header name: an empty file, and no word said
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
     with pytest.raises(UnreadableDelivery, match="a quote in (the header|it) does not close"):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
 
 
 def test_long_row_offset_by_a_short_one_is_still_named(tmp_path):
     # the delimiter totals add up, so only the reader's refusal of the long row can reveal the pair
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"a,b,c\n1,2,3\n7,8\n9,10,11,12\n")
     with pytest.raises(UnreadableDelivery, match="row 2 has 2 fields, row 3 .*has 4 fields where the header has 3"):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
 
 
 def test_blank_lines_before_the_header_are_no_header(tmp_path):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"\xef\xbb\xbf\r\n \t\r\n  a,b\r\n1,2\r\n")  # spaces before a name are its own
-    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    landed = _land(tmp_path)
     frame = pl.read_parquet(tmp_path / "o.parquet")
     assert (landed.rows, landed.blank_lines, frame.columns) == (1, 2, ["_row_number", "  a", "b"])
     assert frame.rows() == [(1, "1", "2")]
@@ -153,7 +158,7 @@ def test_blank_lines_before_the_header_are_no_header(tmp_path):
 
 def test_lines_of_invisible_characters_before_the_header_are_blank_too(tmp_path):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", "\u200b\r\n \u2060\ufeff\r\na,b\r\n1,2\r\n".encode())
-    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    landed = _land(tmp_path)
     frame = pl.read_parquet(tmp_path / "o.parquet")
     assert (landed.rows, landed.blank_lines, frame.rows()) == (1, 2, [(1, "1", "2")])
 
@@ -161,7 +166,7 @@ def test_lines_of_invisible_characters_before_the_header_are_blank_too(tmp_path)
 def test_a_file_of_blank_lines_has_no_header(tmp_path):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"\r\n  \r\n\x1a")
     with pytest.raises(UnreadableDelivery, match="only blank lines: no header row"):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
 
 
 @pytest.mark.parametrize(("data", "reason"), [
@@ -174,7 +179,7 @@ def test_a_file_of_blank_lines_has_no_header(tmp_path):
 def test_a_misplaced_quote_is_named_with_its_row_and_value(tmp_path, data, reason):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
     with pytest.raises(UnreadableDelivery, match=reason):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
 
 
 def test_blank_sheet_rows_are_no_records_and_the_rows_after_them_keep_their_numbers(tmp_path):
@@ -188,7 +193,7 @@ def test_blank_sheet_rows_are_no_records_and_the_rows_after_them_keep_their_numb
         sheet.write_row(5, 0, ["5", "6"])
         sheet.write_row(6, 0, ["\u200b", " \ufeff"])  # only invisible characters: blank as well
         sheet.write_row(7, 0, ["7", "8"])
-    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    landed = _land(tmp_path)
     assert (landed.rows, landed.blank_lines) == (3, 3)
     assert pl.read_parquet(tmp_path / "o.parquet").rows() == [(1, "1", "2"), (4, "5", "6"), (6, "7", "8")]
 
@@ -223,7 +228,7 @@ def _workbook_bytes() -> bytes:
 def test_a_file_that_is_not_what_its_name_says_is_rejected_saying_what_it_is(tmp_path, name, data, reason):
     _deliver(tmp_path, f"a/d/2025-07-01/{name}", data)
     with pytest.raises(UnreadableDelivery, match=reason):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
 
 
 @pytest.mark.parametrize(("name", "encoding"), [("f.csv", "utf-32"), ("f.json", "utf-16"), ("f.ndjson", "utf-32")])
@@ -231,7 +236,7 @@ def test_text_with_a_utf16_or_utf32_byte_order_mark_is_read_as_such(tmp_path, na
     text = {"f.csv": "ward,name\n00004,Phúc Xá\n", "f.json": '[{"ward": "00004", "name": "Phúc Xá"}]',
             "f.ndjson": '{"ward": "00004", "name": "Phúc Xá"}\n'}[name]
     _deliver(tmp_path, f"a/d/2025-07-01/{name}", text.encode(encoding))  # Python's codec writes the mark
-    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    landed = _land(tmp_path)
     assert landed.encoding == encoding
     assert pl.read_parquet(tmp_path / "o.parquet").select("ward", "name").rows() == [("00004", "Phúc Xá")]
 
@@ -239,13 +244,13 @@ def test_text_with_a_utf16_or_utf32_byte_order_mark_is_read_as_such(tmp_path, na
 def test_records_wrapped_in_an_object_are_refused_and_one_record_is_read(tmp_path):
     wrapped = _deliver(tmp_path, "a/d/2025-07-01/w.json", b'{"data": [{"ward": "00004"}, {"ward": "00007"}]}')
     with pytest.raises(UnreadableDelivery, match="one object whose key 'data' holds 2 records: deliver the records"):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
     wrapped.write_bytes(b'{"data": []}')  # read as a record, it would be one row the agency never sent
     with pytest.raises(UnreadableDelivery, match="one object whose key 'data' holds 0 records"):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
     wrapped.unlink()
     _deliver(tmp_path, "a/d/2025-07-01/one.json", b'{"ward": "00004", "readings": [{"pm25": 41.2}]}')
-    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    landed = _land(tmp_path)
     assert landed.rows == 1  # one record whose field holds a list of objects is still one record
 
 
@@ -253,7 +258,7 @@ def test_values_padded_with_nul_bytes_are_text_damage_not_a_file_in_another_enco
     """A fixed-width export pads a name with NULs: many NUL bytes, but not every other byte as in UTF-16."""
     rows = b"".join(b"%d,%s\n" % (i, name.ljust(40, b"\x00")) for i, name in enumerate([b"Phuc Xa", b"Hang Bac"] * 5))
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"id,name\n" + rows)
-    assert write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet").rows == 10  # staging
+    assert _land(tmp_path).rows == 10  # staging
     # quarantines each padded value as control_character
 
 
@@ -261,7 +266,7 @@ def test_json_with_a_stray_byte_is_refused_not_read_as_a_legacy_code_page(tmp_pa
     # read as Windows-1258, "Phúc Xá" would become "PhĂºc XĂ¡"
     _deliver(tmp_path, "a/d/2025-07-01/f.json", '[{"name": "Phúc Xá"}, {"name": "x'.encode() + b'\xb0"}]')
     with pytest.raises(UnreadableDelivery, match="not valid UTF-8: byte 0xB0 at offset 35 .* export the JSON as UTF-8"):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
 
 
 @pytest.mark.parametrize("chunk", [1 << 20, 8])  # 8: reads that cut characters, and the stray byte, apart
@@ -272,14 +277,14 @@ def test_utf8_with_a_stray_byte_is_refused_not_read_as_a_legacy_code_page(tmp_pa
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
     with pytest.raises(UnreadableDelivery, match=r"UTF-8 except for 1 byte sequence\(s\) that are not, the first at "
                                                  r"offset 73 \(line 3\)"):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
 
 
 @pytest.mark.parametrize(("data", "blank_lines"), [
     (b"sep=;\na;b\n1;2\n", 0), (b'"sep=;"\r\na;b\r\n1;2\r\n', 0), (b"\xef\xbb\xbfSEP=;\n\na;b\n1;2\n", 1)])
 def test_excel_delimiter_directive_gives_the_delimiter_and_is_no_header(tmp_path, data, blank_lines):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", data)
-    landed = write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+    landed = _land(tmp_path)
     assert (landed.rows, landed.blank_lines) == (1, blank_lines)
     assert pl.read_parquet(tmp_path / "o.parquet").select("a", "b").rows() == [("1", "2")]
 
@@ -287,4 +292,4 @@ def test_excel_delimiter_directive_gives_the_delimiter_and_is_no_header(tmp_path
 def test_a_file_of_only_the_delimiter_directive_says_it_has_no_header(tmp_path):
     _deliver(tmp_path, "a/d/2025-07-01/f.csv", b"sep=;\r\n\r\n")
     with pytest.raises(UnreadableDelivery, match=r"only Excel's delimiter line \(sep=;\): no header row"):
-        write_as_text_parquet(discover(tmp_path, "a", "d")[0][0], tmp_path / "o.parquet")
+        _land(tmp_path)
